@@ -1,0 +1,5 @@
+"""``python -m cmcore``: the command line."""
+
+from cmcore._cli import main
+
+raise SystemExit(main())
