@@ -43,6 +43,9 @@ for _chars, _to in (
 
 #: What ``smart_encode()`` replaces, character by character. Every value is GSM-7 text.
 SMART_REPLACEMENTS = MappingProxyType(_TABLE)
+#: Unicode gives control characters aliases, not names; these are the ones texts carry.
+_CONTROL_NAMES = {0x00: "NULL", 0x09: "CHARACTER TABULATION", 0x0B: "LINE TABULATION",
+                  0x1B: "ESCAPE", 0x7F: "DELETE"}
 _SMART = re.compile("[" + re.escape("".join(_TABLE)) + "]")
 
 
@@ -63,8 +66,9 @@ class CharInfo:
         code = ord(self.char)
         if 0xD800 <= code <= 0xDFFF:
             return "LONE SURROGATE"
-        return unicodedata.name(self.char, "CONTROL CHARACTER" if code < 0x20 or code == 0x7F
-                                else "UNNAMED CHARACTER")
+        if code < 0x20 or 0x7F <= code < 0xA0:
+            return _CONTROL_NAMES.get(code, "CONTROL CHARACTER")
+        return unicodedata.name(self.char, "UNNAMED CHARACTER")
 
     @property
     def replacement(self) -> str | None:

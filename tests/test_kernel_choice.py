@@ -1,0 +1,33 @@
+"""Which kernel a plain ``import cmcore`` uses: the compiled one unless CMCORE_NO_EXTENSIONS=1."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from conftest import COMPILED
+
+
+def _kernel_in_subprocess(**env: str) -> str:
+    clean = {k: v for k, v in os.environ.items() if k != "CMCORE_NO_EXTENSIONS"}
+    clean.update(env)
+    code = "import cmcore, cmcore._sms as s; print(cmcore.KERNEL, s._kernel.__name__)"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=clean, check=False)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.strip()
+
+
+def test_plain_import_uses_the_compiled_kernel() -> None:
+    if COMPILED is None:
+        # A pure install (CMCORE_NO_EXTENSIONS=1) has no compiled kernel: a plain import
+        # must say so, loudly, rather than run the twin unasked.
+        clean = {k: v for k, v in os.environ.items() if k != "CMCORE_NO_EXTENSIONS"}
+        proc = subprocess.run([sys.executable, "-c", "import cmcore"], capture_output=True, text=True, env=clean, check=False)
+        assert proc.returncode != 0 and "CMCORE_NO_EXTENSIONS=1" in proc.stderr
+    else:
+        assert _kernel_in_subprocess() == "cython cmcore._segment"
+
+
+def test_the_switch_selects_the_twin() -> None:
+    assert _kernel_in_subprocess(CMCORE_NO_EXTENSIONS="1") == "python cmcore._segment_py"
