@@ -1,5 +1,5 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
-# cython: initializedcheck=False, embedsignature=True
+# cython: initializedcheck=False, embedsignature=True, autotestdict=False
 """The compiled segmentation kernel: GSM-7 detection, unit counting and part cuts.
 
 It reads a ``str``'s own buffer (1, 2 or 4 bytes a code point) and builds no objects on the
@@ -15,7 +15,7 @@ from cpython.array cimport array, clone
 from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t
 from libc.string cimport memcpy
 
-from cmcore._gsm7 import BASIC, EXTENSION
+from cmcore import _gsm7
 
 cdef extern from "Python.h":
     int PyUnicode_READY(object) except -1
@@ -34,9 +34,9 @@ def _fill_table():
     cdef Py_ssize_t i
     for i in range(65536):
         COST[i] = 0
-    for ch in BASIC:
+    for ch in _gsm7.BASIC:
         COST[ord(ch)] = 1
-    for ch in EXTENSION:
+    for ch in _gsm7.EXTENSION:
         COST[ord(ch)] = 2
 
 _fill_table()

@@ -33,7 +33,7 @@ def test_analyze_is_positional_only_and_options_keyword_only() -> None:
     with pytest.raises(TypeError):
         cmcore.analyze(text="abc")  # type: ignore[call-arg]
     with pytest.raises(TypeError):
-        cmcore.analyze("abc", None)  # type: ignore[misc]
+        cmcore.analyze("abc", None)  # type: ignore[call-arg]
 
 
 def test_segmentation_is_frozen() -> None:
@@ -83,7 +83,7 @@ def test_part_limits_are_validated() -> None:
     with pytest.raises(ValueError):
         cmcore.PartLimits(gsm7_single=160.0)  # type: ignore[arg-type]
     with pytest.raises(TypeError):
-        cmcore.PartLimits(160, 153)  # type: ignore[misc]
+        cmcore.PartLimits(160, 153)  # type: ignore[call-arg]
     assert cmcore.LIMITS_16BIT_REF == cmcore.PartLimits(gsm7_multi=152, ucs2_multi=66)
 
 
