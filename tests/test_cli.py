@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 
 import pytest
 
@@ -109,7 +110,7 @@ def test_installed_script_runs_with_lone_surrogates() -> None:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONIOENCODING"}
     proc = subprocess.run(
         [sys.executable, "-m", "cmcore", "count", "--json", "a\udcff"],
-        capture_output=True, env=env, check=False,
+        capture_output=True, env=env, cwd=tempfile.gettempdir(), check=False,
     )
     assert proc.returncode == 0, proc.stderr
     row = json.loads(proc.stdout)

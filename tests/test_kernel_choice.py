@@ -1,10 +1,15 @@
-"""Which kernel a plain ``import cmcore`` uses: the compiled one unless CMCORE_NO_EXTENSIONS=1."""
+"""Which kernel a plain ``import cmcore`` uses: the compiled one unless CMCORE_NO_EXTENSIONS=1.
+
+The subprocesses start outside the checkout, so that they import the installed package and
+not the source tree beside the tests.
+"""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+import tempfile
 
 from conftest import COMPILED
 
@@ -13,7 +18,8 @@ def _kernel_in_subprocess(**env: str) -> str:
     clean = {k: v for k, v in os.environ.items() if k != "CMCORE_NO_EXTENSIONS"}
     clean.update(env)
     code = "import cmcore, cmcore._sms as s; print(cmcore.KERNEL, s._kernel.__name__)"
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=clean, check=False)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=clean,
+                          cwd=tempfile.gettempdir(), check=False)
     assert proc.returncode == 0, proc.stderr
     return proc.stdout.strip()
 
@@ -23,7 +29,8 @@ def test_plain_import_uses_the_compiled_kernel() -> None:
         # A pure install (CMCORE_NO_EXTENSIONS=1) has no compiled kernel: a plain import
         # must say so, loudly, rather than run the twin unasked.
         clean = {k: v for k, v in os.environ.items() if k != "CMCORE_NO_EXTENSIONS"}
-        proc = subprocess.run([sys.executable, "-c", "import cmcore"], capture_output=True, text=True, env=clean, check=False)
+        proc = subprocess.run([sys.executable, "-c", "import cmcore"], capture_output=True, text=True,
+                              env=clean, cwd=tempfile.gettempdir(), check=False)
         assert proc.returncode != 0 and "CMCORE_NO_EXTENSIONS=1" in proc.stderr
     else:
         assert _kernel_in_subprocess() == "cython cmcore._segment"
