@@ -30,7 +30,7 @@ cdef extern from "Python.h":
 # Cost of each BMP code point as GSM-7: 0 = not in the alphabet, 1 = basic, 2 = extension.
 cdef uint8_t COST[65536]
 
-def _fill_table():
+def _fill_table() -> None:
     cdef Py_ssize_t i
     for i in range(65536):
         COST[i] = 0
@@ -63,60 +63,103 @@ cdef inline bint _plain_word(uint64_t x) noexcept nogil:
     return (below | between | above) == 0
 
 
-cdef Py_ssize_t _ext_1(const uint8_t* p, Py_ssize_t n) noexcept nogil:
-    """Extension characters in a 1-byte text, or -1 when one character is not GSM-7."""
-    cdef Py_ssize_t i = 0, j, ext = 0
+cdef struct Scan:
+    Py_ssize_t extra  # characters that cost 2: extension (GSM-7) or astral (UCS-2)
+    Py_ssize_t parts  # parts when filled greedily at the multi-part capacity
+    Py_ssize_t used   # units in the last of those parts
+
+
+cdef inline void _step(Scan* s, int cost, Py_ssize_t multi) noexcept nogil:
+    if s.used + cost > multi:
+        s.parts += 1
+        s.used = cost
+    else:
+        s.used += cost
+
+
+cdef inline void _scan_init(Scan* s) noexcept nogil:
+    s.extra = 0
+    s.parts = 1
+    s.used = 0
+
+
+ctypedef fused char_t:
+    uint8_t
+    uint16_t
+    uint32_t
+
+
+cdef inline uint8_t _cost(uint32_t c) noexcept nogil:
+    return COST[c] if c <= 0xFFFF else 0
+
+
+cdef bint _gsm7_scan(const char_t* p, Py_ssize_t n, Py_ssize_t multi, Scan* s) noexcept nogil:
+    """Scan a text as GSM-7, 8 characters a block; False once a character is not GSM-7.
+
+    A block's cost is summed first; only a block that crosses a part boundary is walked
+    character by character, so that an escape pair is never split.
+    """
+    cdef Py_ssize_t i = 0, j
     cdef uint64_t word
-    cdef uint8_t cost
+    cdef int cost, block, bad
+    _scan_init(s)
     while i + 8 <= n:
-        memcpy(&word, p + i, 8)
-        if not _plain_word(word):
+        if char_t is uint8_t:
+            memcpy(&word, p + i, 8)
+            if _plain_word(word):
+                # Eight 1-septet characters: a greedy fill carries over exactly.
+                s.used += 8
+                while s.used > multi:
+                    s.parts += 1
+                    s.used -= multi
+                i += 8
+                continue
+        block = 0
+        bad = 0
+        for j in range(i, i + 8):
+            cost = _cost(p[j])
+            block += cost
+            bad |= cost == 0
+        if bad:
+            return False
+        s.extra += block - 8
+        if s.used + block <= multi:
+            s.used += block
+        else:
             for j in range(i, i + 8):
-                cost = COST[p[j]]
-                if cost == 0:
-                    return -1
-                ext += cost - 1
+                _step(s, _cost(p[j]), multi)
         i += 8
     while i < n:
-        cost = COST[p[i]]
+        cost = _cost(p[i])
         if cost == 0:
-            return -1
-        ext += cost - 1
+            return False
+        s.extra += cost - 1
+        _step(s, cost, multi)
         i += 1
-    return ext
+    return True
 
 
-cdef Py_ssize_t _ext_2(const uint16_t* p, Py_ssize_t n) noexcept nogil:
-    cdef Py_ssize_t i, ext = 0
-    cdef uint8_t cost
-    for i in range(n):
-        cost = COST[p[i]]
-        if cost == 0:
-            return -1
-        ext += cost - 1
-    return ext
-
-
-cdef Py_ssize_t _ext_4(const uint32_t* p, Py_ssize_t n) noexcept nogil:
-    cdef Py_ssize_t i, ext = 0
-    cdef uint8_t cost
-    cdef uint32_t c
-    for i in range(n):
-        c = p[i]
-        if c > 0xFFFF:
-            return -1
-        cost = COST[c]
-        if cost == 0:
-            return -1
-        ext += cost - 1
-    return ext
-
-
-cdef Py_ssize_t _astral_4(const uint32_t* p, Py_ssize_t n) noexcept nogil:
-    cdef Py_ssize_t i, astral = 0
-    for i in range(n):
-        astral += p[i] > 0xFFFF
-    return astral
+cdef void _ucs2_4(const uint32_t* p, Py_ssize_t n, Py_ssize_t multi, Scan* s) noexcept nogil:
+    """Scan a 4-byte text as UTF-16, 8 characters a block: astral characters cost 2."""
+    cdef Py_ssize_t i = 0, j
+    cdef int block
+    _scan_init(s)
+    while i + 8 <= n:
+        block = 8
+        for j in range(i, i + 8):
+            block += p[j] > 0xFFFF
+        s.extra += block - 8
+        if s.used + block <= multi:
+            s.used += block
+        else:
+            for j in range(i, i + 8):
+                _step(s, 2 if p[j] > 0xFFFF else 1, multi)
+        i += 8
+    while i < n:
+        block = 2 if p[i] > 0xFFFF else 1
+        s.extra += block - 1
+        _step(s, block, multi)
+        i += 1
 
 
 cdef inline uint32_t _read(int kind, const void* data, Py_ssize_t i) noexcept nogil:
@@ -127,10 +170,10 @@ cdef inline uint32_t _read(int kind, const void* data, Py_ssize_t i) noexcept no
     return (<const uint32_t*>data)[i]
 
 
-cdef Py_ssize_t _walk(int kind, const void* data, Py_ssize_t n, bint gsm7,
-                      Py_ssize_t capacity, list cuts) except -1:
-    """Fill parts of ``capacity`` greedily; return how many. Append each part's end to cuts."""
-    cdef Py_ssize_t i, used = 0, parts = 1
+cdef int _walk(int kind, const void* data, Py_ssize_t n, bint gsm7, Py_ssize_t capacity,
+               list cuts) except -1:
+    """Fill parts of ``capacity`` greedily; append each part's end index to ``cuts``."""
+    cdef Py_ssize_t i, used = 0
     cdef uint32_t c
     cdef int cost
     for i in range(n):
@@ -142,15 +185,12 @@ cdef Py_ssize_t _walk(int kind, const void* data, Py_ssize_t n, bint gsm7,
         else:
             cost = 2 if c > 0xFFFF else 1
         if used + cost > capacity:
-            if cuts is not None:
-                cuts.append(i)
-            parts += 1
+            cuts.append(i)
             used = cost
         else:
             used += cost
-    if cuts is not None:
-        cuts.append(n)
-    return parts
+    cuts.append(n)
+    return 0
 
 
 cdef int _check_limits(Py_ssize_t a, Py_ssize_t b, Py_ssize_t c, Py_ssize_t d) except -1:
@@ -163,32 +203,36 @@ cdef int _check_limits(Py_ssize_t a, Py_ssize_t b, Py_ssize_t c, Py_ssize_t d) e
 cdef int _count(str text, bint force_ucs2, Py_ssize_t gsm_single, Py_ssize_t gsm_multi,
                 Py_ssize_t ucs2_single, Py_ssize_t ucs2_multi,
                 Py_ssize_t* units_out, Py_ssize_t* parts_out) except -1:
-    """Measure one text; return 1 when it is GSM-7, 0 when UCS-2."""
+    """Measure one text in one pass.
+
+    Return 1 when it is GSM-7, 0 when UCS-2.
+    """
     PyUnicode_READY(text)
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
     cdef int kind = PyUnicode_KIND(text)
     cdef const void* data = PyUnicode_DATA(text)
-    cdef Py_ssize_t extra = -1, units
-    if not force_ucs2:
+    cdef Scan scan
+    cdef bint gsm7 = False
+    if kind == PyUnicode_4BYTE_KIND:
+        # CPython keeps 4 bytes a character only for a text with one above U+FFFF, which no
+        # GSM-7 text has: scan as UTF-16 first, and as GSM-7 only if none was found.
+        _ucs2_4(<const uint32_t*>data, n, ucs2_multi, &scan)
+        if scan.extra == 0 and not force_ucs2:
+            gsm7 = _gsm7_scan(<const uint32_t*>data, n, gsm_multi, &scan)
+            if not gsm7:
+                _ucs2_4(<const uint32_t*>data, n, ucs2_multi, &scan)
+    elif not force_ucs2:
         if kind == PyUnicode_1BYTE_KIND:
-            extra = _ext_1(<const uint8_t*>data, n)
-        elif kind == PyUnicode_2BYTE_KIND:
-            extra = _ext_2(<const uint16_t*>data, n)
+            gsm7 = _gsm7_scan(<const uint8_t*>data, n, gsm_multi, &scan)
         else:
-            extra = _ext_4(<const uint32_t*>data, n)
-    cdef bint gsm7 = extra >= 0
+            gsm7 = _gsm7_scan(<const uint16_t*>data, n, gsm_multi, &scan)
     cdef Py_ssize_t single = gsm_single if gsm7 else ucs2_single
-    cdef Py_ssize_t multi = gsm_multi if gsm7 else ucs2_multi
-    if not gsm7:
-        extra = _astral_4(<const uint32_t*>data, n) if kind == PyUnicode_4BYTE_KIND else 0
-    units = n + extra
-    units_out[0] = units
-    if units <= single:
-        parts_out[0] = 1
-    elif extra == 0:
-        parts_out[0] = (units + multi - 1) // multi
-    else:
-        parts_out[0] = _walk(kind, data, n, gsm7, multi, None)
+    if not gsm7 and kind != PyUnicode_4BYTE_KIND:
+        # 1- and 2-byte texts hold no astral character: one unit each.
+        scan.extra = 0
+        scan.parts = (n + ucs2_multi - 1) // ucs2_multi if n else 1
+    units_out[0] = n + scan.extra
+    parts_out[0] = 1 if units_out[0] <= single else scan.parts
     return gsm7
 
 

@@ -106,9 +106,10 @@ LIMITS_16BIT_REF = PartLimits(
     gsm7_multi=_gsm7.GSM7_MULTI_16BIT_REF, ucs2_multi=_gsm7.UCS2_MULTI_16BIT_REF
 )
 MAX_PARTS: int = _gsm7.MAX_PARTS
+_DEFAULT_ARGS = DEFAULT_LIMITS._args()
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Segmentation:
     """How a text travels as SMS: its encoding, its cost in units, and its number of parts.
 
@@ -119,6 +120,27 @@ class Segmentation:
     encoding: Encoding
     units: int
     parts: int
+
+    def __init__(self, *, encoding: Encoding, units: int, parts: int) -> None:
+        _set_encoding(self, encoding)
+        _set_units(self, units)
+        _set_parts(self, parts)
+
+
+# Writing through the slot descriptors skips the frozen __setattr__: a result is built in a
+# third of the time a generated frozen __init__ takes, and analyze() is called per message.
+_set_encoding = Segmentation.encoding.__set__  # type: ignore[attr-defined, misc]
+_set_units = Segmentation.units.__set__  # type: ignore[attr-defined, misc]
+_set_parts = Segmentation.parts.__set__  # type: ignore[attr-defined, misc]
+_new = object.__new__
+
+
+def _segmentation(encoding: Encoding, units: int, parts: int) -> Segmentation:
+    seg: Segmentation = _new(Segmentation)
+    _set_encoding(seg, encoding)
+    _set_units(seg, units)
+    _set_parts(seg, parts)
+    return seg
 
 
 _ENCODINGS = (Encoding.UCS2, Encoding.GSM7)
@@ -156,11 +178,14 @@ def _require_gsm7(text: str, location: str) -> None:
 def _measure(
     text: str, encoding: Encoding | None, limits: PartLimits, func: str
 ) -> Segmentation:
-    _check_text(text, func)
-    gsm7, units, parts = _kernel.count(text, _force_ucs2(encoding, func), *limits._args())
+    if type(text) is not str:
+        _check_text(text, func)
+    force = False if encoding is None else _force_ucs2(encoding, func)
+    args = _DEFAULT_ARGS if limits is DEFAULT_LIMITS else limits._args()
+    gsm7, units, parts = _kernel.count(text, force, *args)
     if encoding is Encoding.GSM7 and not gsm7:
         _require_gsm7(text, "body")
-    return Segmentation(encoding=_ENCODINGS[gsm7], units=units, parts=parts)
+    return _segmentation(_ENCODINGS[gsm7], units, parts)
 
 
 def analyze(
@@ -264,15 +289,11 @@ class Segmentations(Sequence[Segmentation]):
     def __getitem__(self, index: int | slice) -> Segmentation | Segmentations:
         if isinstance(index, slice):
             return Segmentations(self._flags[index], self._units[index], self._parts[index])
-        return Segmentation(
-            encoding=_ENCODINGS[self._flags[index]],
-            units=self._units[index],
-            parts=self._parts[index],
-        )
+        return _segmentation(_ENCODINGS[self._flags[index]], self._units[index], self._parts[index])
 
     def __iter__(self) -> Iterator[Segmentation]:
         for flag, units, parts in zip(self._flags, self._units, self._parts):
-            yield Segmentation(encoding=_ENCODINGS[flag], units=units, parts=parts)
+            yield _segmentation(_ENCODINGS[flag], units, parts)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Segmentations):
