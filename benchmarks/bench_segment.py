@@ -12,6 +12,7 @@ run. Slow contenders (the twin's per-text calls, the naive loop, the peers) run 
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import platform
 import random
 import statistics
@@ -191,6 +192,13 @@ def bench_megabyte(texts: list[str], repeats: int) -> list[str]:
     return lines + [""]
 
 
+def _version(name: str) -> str:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "absent"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a tenth of the corpora, for a smoke run")
@@ -210,8 +218,7 @@ def main() -> None:
     lines = ["# Segmentation benchmark", "",
              f"`python benchmarks/bench_segment.py{' --quick' if args.quick else ''}`, seed {SEED}; "
              f"Python {platform.python_version()}, {platform.machine()}, "
-             f"smsutil {getattr(smsutil, '__version__', 'absent') if smsutil else 'absent'}, "
-             f"smpplib {'present' if smpplib_gsm else 'absent'}. "
+             f"smsutil {_version('smsutil')}, smpplib {_version('smpplib')}. "
              "Medians of 5 runs (3 for the slow rows). The machine is shared: read ratios, not times.", ""]
     for name, texts in corpora:
         lines += bench_corpus(name, texts, 2_000 if "1000" in name else 20_000 // scale, 5)

@@ -1,0 +1,79 @@
+"""Fuzz the compiled kernel with atheris: any str, non-str values and huge texts.
+
+Every input goes to the compiled kernel and the pure-Python twin; their answers (or the type
+of error they raise) must agree, and split() must give back the text. Run it by hand, it is not
+collected by pytest:
+
+    pip install atheris
+    python tests/fuzz_segment.py -runs=1000000 -rss_limit_mb=8192
+
+A crash, a disagreement or a memory error stops the run with the input that caused it.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import atheris
+
+with atheris.instrument_imports():
+    import cmcore
+    from cmcore import _segment, _segment_py, _sms
+
+LIMITS = cmcore.DEFAULT_LIMITS._args()
+NON_STR: list[object] = [None, b"bytes", bytearray(b"x"), 3, 2.5, ["a"], ("a",), {"a": 1}, memoryview(b"m")]
+
+
+def _outcome(func: object, *args: object) -> object:
+    try:
+        return func(*args)  # type: ignore[operator]
+    except (TypeError, ValueError) as exc:
+        return type(exc)
+
+
+def _text(fdp: atheris.FuzzedDataProvider) -> object:
+    shape = fdp.ConsumeIntInRange(0, 255)
+    if shape < 8:
+        return NON_STR[fdp.ConsumeIntInRange(0, len(NON_STR) - 1)]
+    text = fdp.ConsumeUnicodeNoSurrogates(fdp.remaining_bytes()) if shape < 80 else fdp.ConsumeUnicode(fdp.remaining_bytes())
+    if shape == 255 and text:
+        # A large text: the fuzzed one repeated past 200,000 characters.
+        text = text * (200_000 // len(text) + 1)
+    return text
+
+
+def check(data: bytes) -> None:
+    fdp = atheris.FuzzedDataProvider(data)
+    force = fdp.ConsumeBool()
+    text = _text(fdp)
+    ours = _outcome(_segment.count, text, force, *LIMITS)
+    twin = _outcome(_segment_py.count, text, force, *LIMITS)
+    if ours != twin:
+        raise AssertionError(f"kernels disagree on {text!r:.200}: {ours} != {twin}")
+    many = _outcome(_segment.count_many, [text, text], force, *LIMITS)
+    if isinstance(ours, tuple):
+        assert isinstance(many, tuple) and list(many[1]) == [ours[1]] * 2, (text, many)
+        gsm7 = ours[0]
+        assert _segment.cuts(text, gsm7, 153 if gsm7 else 67) == _segment_py.cuts(text, gsm7, 153 if gsm7 else 67)
+        _sms._kernel = _segment
+        parts = cmcore.split(text, encoding=cmcore.Encoding.UCS2 if force else None)  # type: ignore[arg-type]
+        assert "".join(parts) == text and len(parts) == ours[2]
+    else:
+        assert many is ours, (text, many)
+
+
+def giants() -> None:
+    """Texts of tens of megabytes, checked once before fuzzing."""
+    for text in ("a" * 50_000_000, "\u20ac" * 20_000_000, "a" * 30_000_000 + "\U0001f600",
+                 "\u0436" * 20_000_000, ("x]" * 7 + "\ud800") * 2_000_000, "\U0001f600" * 10_000_000):
+        for force in (False, True):
+            assert _segment.count(text, force, *LIMITS) == _segment_py.count(text, force, *LIMITS)
+        gsm7 = _segment.count(text, False, *LIMITS)[0]
+        assert _segment.cuts(text, gsm7, 153 if gsm7 else 67) == _segment_py.cuts(text, gsm7, 153 if gsm7 else 67)
+    print("giants: 6 texts of 10-50 million characters agree", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    giants()
+    atheris.Setup(sys.argv, check)
+    atheris.Fuzz()
