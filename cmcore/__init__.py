@@ -5,7 +5,19 @@ objects, and never opens a socket. Import everything from here; the underscored 
 private.
 """
 
+from cmcore._codes import DeliveryError, ErrorCode, StatusCode
 from cmcore._errors import CMError, EncodingError, PartsLimitError, PayloadError, ResponseError
+from cmcore._reports import (
+    AMSTERDAM,
+    DeliveryReceipt,
+    MessageState,
+    SmppTlvs,
+    StatusReport,
+    parse_delivery_receipt,
+    parse_status_report,
+    parse_tlvs,
+)
+from cmcore._responses import ErrorReason, MessageResult, Response, SendStatus, parse_response
 from cmcore._sms import (
     DEFAULT_LIMITS,
     KERNEL,
@@ -33,6 +45,7 @@ from cmcore._smart import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "AMSTERDAM",
     "DEFAULT_LIMITS",
     "KERNEL",
     "LIMITS_16BIT_REF",
@@ -40,20 +53,35 @@ __all__ = [
     "SMART_REPLACEMENTS",
     "CMError",
     "CharInfo",
+    "DeliveryError",
+    "DeliveryReceipt",
     "Encoding",
     "EncodingError",
+    "ErrorCode",
+    "ErrorReason",
     "Explanation",
+    "MessageResult",
+    "MessageState",
     "PartLimits",
     "PartsLimitError",
     "PayloadError",
     "Replacement",
+    "Response",
     "ResponseError",
     "Segmentation",
     "Segmentations",
+    "SendStatus",
     "SmartText",
+    "SmppTlvs",
+    "StatusCode",
+    "StatusReport",
     "analyze",
     "analyze_many",
     "explain",
+    "parse_delivery_receipt",
+    "parse_response",
+    "parse_status_report",
+    "parse_tlvs",
     "smart_encode",
     "split",
     "truncate",

@@ -6,7 +6,8 @@
     ├── PayloadError(ValueError)  what the caller built breaks a rule; .code, .location, .errors
     │   ├── EncodingError         text cannot be sent in the encoding that was asked for
     │   └── PartsLimitError       text needs more SMS parts than allowed
-    └── ResponseError(ValueError) what came back from the gateway is malformed
+    └── ResponseError(ValueError) what came back is malformed, or is an error the caller
+                                 asked to raise; .code (the gateway's, if any), .location
 
 ``code`` is the gateway's own error code (301 from, 302 to, 303 phone number, 304 body,
 305 any other field, 202 malformed, 203 msg array), so a payload checked offline fails the
@@ -79,11 +80,16 @@ class PartsLimitError(PayloadError):
 
 
 class ResponseError(CMError, ValueError):
-    """What the gateway sent back is malformed or cannot be read; ``location`` says where."""
+    """What the gateway sent back is malformed, or is an error that the caller asked to raise.
 
-    def __init__(self, message: str, *, location: str = "") -> None:
+    ``location`` says where (``messages[1].status``, ``line 3``); ``code`` is the gateway's
+    error code when the gateway gave one.
+    """
+
+    def __init__(self, message: str, *, code: int | None = None, location: str = "") -> None:
         super().__init__(message)
         self.message = message
+        self.code = code
         self.location = location
 
     def __str__(self) -> str:

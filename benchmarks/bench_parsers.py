@@ -1,0 +1,106 @@
+"""Parser speed: status reports and send responses against the bare decoders on the same bytes.
+
+Fixed seeded corpora of 10⁵ JSON and 10⁵ XML status reports, and 10⁴ JSON send responses;
+medians of several runs in µs per document, side by side in one run. Targets: JSON reports
+within 3× of ``orjson.loads``, XML reports within 2× of ``lxml.etree.fromstring``. Appends its
+tables to ``benchmarks/RESULTS.md`` (or writes ``--out``).
+
+    python benchmarks/bench_parsers.py [--quick] [--out FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import orjson
+from lxml import etree
+
+import cmcore
+
+SEED = 20261122
+MARK = "<!-- bench_parsers -->"
+
+
+def json_report(rng: random.Random) -> bytes:
+    code = rng.choice([0, 1, 2, 2, 2, 3])
+    return orjson.dumps({"messages": {"msg": {
+        "received": f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:00",
+        "to": f"00316{rng.randrange(10**8):08d}", "reference": f"ref{rng.randrange(10**6)}",
+        "status": {"code": str(code), "errorCode": "24" if code == 3 else "", "errorDescription": "Unreachable" if code == 3 else ""},
+        "operator": rng.choice(["20404", "20408", "20416"]), "channel": "SMS",
+    }}})
+
+
+def xml_report(rng: random.Random) -> bytes:
+    code = rng.choice([0, 1, 2, 2, 2, 3])
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><MESSAGES SENT="2024-05-01T10:00:01">'
+        f'<MSG RECEIVED="2024-05-{rng.randint(1, 28):02d}T{rng.randint(0, 23):02d}:00:00"><TO>00316{rng.randrange(10**8):08d}</TO>'
+        f"<REFERENCE>ref{rng.randrange(10**6)}</REFERENCE><STATUS><CODE>{code}</CODE>"
+        f"<ERRORCODE>{24 if code == 3 else ''}</ERRORCODE><ERRORDESCRIPTION></ERRORDESCRIPTION></STATUS>"
+        f"<OPERATOR>20416</OPERATOR></MSG></MESSAGES>"
+    ).encode()
+
+
+def send_response(rng: random.Random) -> bytes:
+    messages = [{"to": f"00316{rng.randrange(10**8):08d}", "status": "Accepted", "reference": "r",
+                 "parts": rng.randint(1, 3), "messageDetails": None, "messageErrorCode": 0}
+                for _ in range(rng.randint(1, 10))]
+    return orjson.dumps({"details": f"Created {len(messages)} message(s)", "errorCode": 0, "messages": messages})
+
+
+def median_us(func: Callable[[], object], count: int, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        func()
+        times.append((time.perf_counter() - start) / count * 1e6)
+    return statistics.median(times)
+
+
+def table(title: str, docs: list[bytes], rows: list[tuple[str, Callable[[bytes], object]]], repeats: int) -> list[str]:
+    lines = [f"### {title}", "", f"{len(docs):,} documents.", "",
+             "| contender | µs/document (median) | × bare decoder |", "|---|---:|---:|"]
+    results = [(label, median_us(lambda f=func: [f(d) for d in docs], len(docs), repeats)) for label, func in rows]
+    base = results[0][1]
+    for label, us in results:
+        lines.append(f"| {label} | {us:.2f} | {us / base:.2f} |")
+        print(f"  {title}: {label}: {us:.2f} µs", file=sys.stderr)
+    return lines + [""]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--out", type=Path, default=Path(__file__).with_name("RESULTS.md"))
+    args = parser.parse_args()
+    n = 10_000 if args.quick else 100_000
+    rng = random.Random(SEED)
+    json_docs = [json_report(rng) for _ in range(n)]
+    xml_docs = [xml_report(rng) for _ in range(n)]
+    responses = [send_response(rng) for _ in range(n // 10)]
+    plain = etree.XMLParser()
+    lines = [MARK, "# Parser benchmark", "",
+             f"`python benchmarks/bench_parsers.py{' --quick' if args.quick else ''}`, seed {SEED}; medians of 5 runs.",
+             "Targets: JSON status reports ≤ 3× `orjson.loads`, XML status reports ≤ 2× `lxml.etree.fromstring`.", ""]
+    lines += table("JSON status reports", json_docs, [
+        ("orjson.loads", orjson.loads), ("cmcore.parse_status_report", cmcore.parse_status_report)], 5)
+    lines += table("XML status reports", xml_docs, [
+        ("lxml.etree.fromstring", lambda d: etree.fromstring(d, plain)),
+        ("cmcore.parse_status_report", cmcore.parse_status_report)], 5)
+    lines += table("JSON send responses (1-10 messages)", responses, [
+        ("orjson.loads", orjson.loads), ("cmcore.parse_response", cmcore.parse_response)], 5)
+    old = args.out.read_text() if args.out.exists() else ""
+    kept = old.split(MARK)[0].rstrip()
+    args.out.write_text((kept + "\n\n" if kept else "") + "\n".join(lines))
+    print(f"wrote {args.out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
