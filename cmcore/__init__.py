@@ -7,8 +7,22 @@ private.
 
 from cmcore._codes import DeliveryError, ErrorCode, StatusCode
 from cmcore._errors import CMError, EncodingError, PartsLimitError, PayloadError, ResponseError
+from cmcore._json import (
+    JSON_ENDPOINT,
+    JSON_ENDPOINT_CHINA,
+    JSON_ENDPOINT_HONG_KONG,
+    JSON_ENDPOINT_SOUTH_AFRICA,
+    XML_ENDPOINT,
+    XML_ENDPOINT_SOUTH_AFRICA,
+    HttpRequest,
+    build_json,
+    chunk,
+    json_request,
+    load_json,
+)
+from cmcore._models import AMSTERDAM, BodyType, Channel, Message, ProductToken, Request
+from cmcore._query import build_query, query_request
 from cmcore._reports import (
-    AMSTERDAM,
     DeliveryReceipt,
     MessageState,
     SmppTlvs,
@@ -32,6 +46,8 @@ from cmcore._sms import (
     split,
     truncate,
 )
+from cmcore._validate import normalize_phone, validate, validity_string
+from cmcore._xml import build_xml, xml_request
 from cmcore._smart import (
     SMART_REPLACEMENTS,
     CharInfo,
@@ -47,11 +63,19 @@ __version__ = "0.1.0"
 __all__ = [
     "AMSTERDAM",
     "DEFAULT_LIMITS",
+    "JSON_ENDPOINT",
+    "JSON_ENDPOINT_CHINA",
+    "JSON_ENDPOINT_HONG_KONG",
+    "JSON_ENDPOINT_SOUTH_AFRICA",
     "KERNEL",
     "LIMITS_16BIT_REF",
     "MAX_PARTS",
     "SMART_REPLACEMENTS",
+    "XML_ENDPOINT",
+    "XML_ENDPOINT_SOUTH_AFRICA",
+    "BodyType",
     "CMError",
+    "Channel",
     "CharInfo",
     "DeliveryError",
     "DeliveryReceipt",
@@ -60,12 +84,16 @@ __all__ = [
     "ErrorCode",
     "ErrorReason",
     "Explanation",
+    "HttpRequest",
+    "Message",
     "MessageResult",
     "MessageState",
     "PartLimits",
     "PartsLimitError",
     "PayloadError",
+    "ProductToken",
     "Replacement",
+    "Request",
     "Response",
     "ResponseError",
     "Segmentation",
@@ -77,12 +105,23 @@ __all__ = [
     "StatusReport",
     "analyze",
     "analyze_many",
+    "build_json",
+    "build_query",
+    "build_xml",
+    "chunk",
     "explain",
+    "json_request",
+    "load_json",
+    "normalize_phone",
     "parse_delivery_receipt",
     "parse_response",
     "parse_status_report",
     "parse_tlvs",
+    "query_request",
     "smart_encode",
     "split",
     "truncate",
+    "validate",
+    "validity_string",
+    "xml_request",
 ]

@@ -18,16 +18,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from types import MappingProxyType
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import orjson
 from lxml import etree
 
 from cmcore._codes import DeliveryError, StatusCode
 from cmcore._errors import ResponseError
+from cmcore._models import AMSTERDAM
 from cmcore._responses import _as_text, _fold
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 #: The largest status report document parse_status_report() reads.
 MAX_REPORT_SIZE = 16 * 1024 * 1024
 #: CM's receipts are at most 255 characters; longer ones are refused past this.

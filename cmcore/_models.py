@@ -1,0 +1,145 @@
+"""The message model: frozen, keyword-only value objects with Pythonic names.
+
+Wire names (``from``, ``allowedChannels``, ``FROM``) live only in the builders. Constructing a
+model checks types; the gateway's rules are checked by ``validate()``, which every builder
+calls, so that every problem in a request is reported at once with the gateway's codes.
+The product token is held by ``ProductToken``, whose repr and str never show it.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+#: CM's local time (CE(S)T): times without an offset, in validity and status reports.
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+class ProductToken:
+    """The account's secret: shown as ``***`` everywhere; ``reveal()`` gives it to a builder."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        if not isinstance(value, str):
+            raise TypeError(f"product_token must be str, not {type(value).__name__}")
+        self._value = value
+
+    def reveal(self) -> str:
+        """The token itself, for the one place that writes it on the wire."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return "ProductToken('***')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ProductToken) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash((ProductToken, self._value))
+
+    def __reduce__(self) -> tuple[type, tuple[str]]:
+        return ProductToken, (self._value,)
+
+
+class Channel(str, enum.Enum):
+    """Channels of ``allowedChannels``, by their exact wire names."""
+
+    SMS = "SMS"
+    WHATSAPP = "WhatsApp"
+    PUSH = "Push"
+    MOBILE_PUSH = "MobilePush"
+    RCS = "RCS"
+    VIBER = "Viber"
+    APPLE_BUSINESS_CHAT = "Apple Business Chat"
+    APPLE_MESSAGES_FOR_BUSINESS = "Apple Messages for Business"
+    IMESSAGE = "iMessage"
+    TWITTER = "Twitter"
+    FACEBOOK_MESSENGER = "Facebook Messenger"
+    GOOGLE_BUSINESS_MESSAGES = "Google Business Messages"
+    INSTAGRAM = "Instagram"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def takes_phone_numbers(self) -> bool:
+        """Whether recipients on this channel are phone numbers (else opaque channel ids)."""
+        return self in _PHONE_CHANNELS
+
+
+_PHONE_CHANNELS = frozenset(
+    {Channel.SMS, Channel.WHATSAPP, Channel.PUSH, Channel.MOBILE_PUSH, Channel.RCS, Channel.VIBER}
+)
+
+
+class BodyType(str, enum.Enum):
+    """``body.type``: ``auto`` lets the gateway pick GSM-7 or UCS-2 (and ignore ``dcs``)."""
+
+    AUTO = "auto"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def _tuple(value: str | Iterable[str], name: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, bytes) or not isinstance(value, Iterable):
+        raise TypeError(f"{name} must be a str or a sequence of str, not {type(value).__name__}")
+    return tuple(value)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Message:
+    """One ``msg``: a body from one sender to one or more recipients.
+
+    ``allowed_channels`` keeps the caller's order, which is the fallback order. A channel
+    is a ``Channel`` or, where the caller allows custom channels when validating, a str.
+    ``validity`` is a gateway string (``"2h"``, ``"2017-04-20 11:50:05 GMT"``), an aware or
+    naive ``datetime`` (naive means CE(S)T, as the gateway reads it) or a ``timedelta``.
+    """
+
+    sender: str
+    recipients: tuple[str, ...]
+    body: str
+    body_type: BodyType | None = None
+    dcs: int | None = None
+    allowed_channels: tuple[Channel | str, ...] = ()
+    reference: str | None = None
+    custom_grouping: str | None = None
+    custom_grouping2: str | None = None
+    custom_grouping3: str | None = None
+    validity: str | datetime | timedelta | None = None
+    min_parts: int | None = None
+    max_parts: int | None = None
+    app_key: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "recipients", _tuple(self.recipients, "recipients"))
+        object.__setattr__(self, "allowed_channels", _tuple(self.allowed_channels, "allowed_channels"))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Request:
+    """A send request: the product token and one or more messages."""
+
+    product_token: ProductToken
+    messages: tuple[Message, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        if isinstance(self.product_token, str):
+            object.__setattr__(self, "product_token", ProductToken(self.product_token))
+        elif not isinstance(self.product_token, ProductToken):
+            raise TypeError(f"product_token must be str, not {type(self.product_token).__name__}")
+        if isinstance(self.messages, Message):
+            object.__setattr__(self, "messages", (self.messages,))
+        elif isinstance(self.messages, Sequence):
+            object.__setattr__(self, "messages", tuple(self.messages))
+        else:
+            raise TypeError(f"messages must be a sequence of Message, not {type(self.messages).__name__}")

@@ -1,0 +1,268 @@
+"""Offline rules of the gateway, with its own error codes; phonenumbers lives here.
+
+``validate()`` checks a whole request and reports every problem at once: the raised
+``PayloadError`` carries them all in ``.errors``, each with ``.code`` (301 from, 302 to, 303
+phone number, 304 body, 305 other field, 202 malformed, 203 msg array, 103 product token) and
+``.location`` (``msg[2].to[0]``). On success it returns the request normalised for the wire:
+phone numbers in ``00…`` form, channels as ``Channel``, validity as the gateway's string.
+Sources: CM spec, "Sending messages", "Phone numbers", "References and replies", "Custom
+groupings", "Validity period", "SMS - Multipart", "Custom DCS", "HTTP GET protocol".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import phonenumbers
+
+from cmcore._errors import PayloadError
+from cmcore._models import AMSTERDAM, BodyType, Channel, Message, ProductToken, Request
+from cmcore._sms import MAX_PARTS, Encoding, analyze, truncate
+
+MAX_MESSAGES = 1000
+MAX_VALIDITY = timedelta(hours=72)
+_TOKEN = re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
+_ALPHA_SENDER = re.compile(r"[A-Za-z0-9 ]{1,11}")
+_NUMERIC_SENDER = re.compile(r"[0-9]{1,16}")
+_REFERENCE = re.compile(r"[A-Za-z0-9_]{1,32}")  # "alphanumeric"; the spec's own example uses _
+_RELATIVE = re.compile(r"([0-9]+)([hHmM])")
+_ABSOLUTE = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})(?::(\d{2}))?"
+    r"\s*(?:(GMT|UTC|Z)|([+-])(\d{1,2})(?::?(\d{2}))?)?"
+)
+_CHANNELS = {c.value: c for c in Channel}
+
+
+class _Errors(list[PayloadError]):
+    def add(self, message: str, code: int, location: str) -> None:
+        self.append(PayloadError(message, code=code, location=location))
+
+
+def normalize_phone(number: str, /, *, default_region: str | None = None) -> str:
+    """Return ``number`` in the gateway's form: ``00``, country code, national number.
+
+    Accepts ``+31 (0)76 - 572 70 00``, ``0031765727000``, and with ``default_region``
+    national forms (``076 5727000``). Raises ``PayloadError`` (code 303) for a number that
+    phonenumbers does not hold valid.
+    """
+    text = number.strip()
+    candidate = "+" + text[2:] if text.startswith("00") else text
+    try:
+        parsed = phonenumbers.parse(candidate, default_region)
+    except phonenumbers.NumberParseException as exc:
+        raise PayloadError(f"{number!r} is not a phone number: {exc}", code=303) from None
+    if not phonenumbers.is_valid_number(parsed):
+        raise PayloadError(f"{number!r} is not a valid phone number", code=303)
+    return "00" + phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)[1:]
+
+
+def _channels(msg: Message, where: str, errors: _Errors, custom: bool) -> tuple[Channel | str, ...]:
+    out: list[Channel | str] = []
+    for i, channel in enumerate(msg.allowed_channels):
+        known = channel if isinstance(channel, Channel) else _CHANNELS.get(channel) if isinstance(channel, str) else None
+        if known is None and not (custom and isinstance(channel, str) and channel.strip()):
+            errors.add(f"unknown channel {channel!r}; the gateway knows "
+                       f"{', '.join(_CHANNELS)} (custom channels must be allowed explicitly)",
+                       305, f"{where}.allowedChannels[{i}]")
+            continue
+        value = known if known is not None else channel
+        if value in out:
+            errors.add(f"channel {str(value)!r} is listed twice", 305, f"{where}.allowedChannels[{i}]")
+        out.append(value)
+    return tuple(out)
+
+
+def _phone_channels(channels: tuple[Channel | str, ...]) -> bool:
+    """Recipients are phone numbers unless every allowed channel takes channel ids."""
+    return not channels or any(not isinstance(c, Channel) or c.takes_phone_numbers for c in channels)
+
+
+def _sms_possible(channels: tuple[Channel | str, ...]) -> bool:
+    return not channels or Channel.SMS in channels
+
+
+def _sender(msg: Message, where: str, errors: _Errors, sms: bool) -> None:
+    if not isinstance(msg.sender, str) or not msg.sender.strip():
+        errors.add("a message needs a sender (from)", 301, f"{where}.from")
+    elif sms and not (_ALPHA_SENDER.fullmatch(msg.sender) or _NUMERIC_SENDER.fullmatch(msg.sender)):
+        errors.add(f"sender {msg.sender!r}: at most 11 letters, digits and spaces, or at most "
+                   "16 digits", 301, f"{where}.from")
+
+
+def _recipients(msg: Message, where: str, errors: _Errors, phones: bool, region: str | None) -> tuple[str, ...]:
+    if not msg.recipients:
+        errors.add("a message needs at least one recipient (to)", 302, f"{where}.to")
+    out = []
+    for i, to in enumerate(msg.recipients):
+        if not isinstance(to, str) or not to.strip():
+            errors.add(f"recipient {to!r} is empty or not text", 302, f"{where}.to[{i}]")
+            continue
+        if not phones:
+            out.append(to)
+            continue
+        try:
+            out.append(normalize_phone(to, default_region=region))
+        except PayloadError as exc:
+            errors.add(exc.message, 303, f"{where}.to[{i}]")
+    return tuple(out)
+
+
+def _body(msg: Message, where: str, errors: _Errors, cut: bool) -> str:
+    body = msg.body
+    if not isinstance(body, str) or not body:
+        errors.add("a body without content was found", 304, f"{where}.body")
+        return body if isinstance(body, str) else ""
+    if msg.dcs not in (None, 0, 8):
+        errors.add(f"dcs must be 0 or 8, not {msg.dcs!r}", 305, f"{where}.dcs")
+    if msg.body_type not in (None, BodyType.AUTO):
+        errors.add(f"body type must be BodyType.AUTO or None, not {msg.body_type!r}", 305, f"{where}.body.type")
+    forced = Encoding.UCS2 if msg.dcs == 8 and msg.body_type is None else None
+    if msg.dcs == 0 and msg.body_type is None and analyze(body).encoding is Encoding.UCS2:
+        errors.add("dcs 0 sends GSM-7, but the body holds characters outside GSM-7; use "
+                   "body type auto or dcs 8", 304, f"{where}.body")
+    limit = msg.max_parts
+    if isinstance(limit, int) and 1 <= limit <= MAX_PARTS:
+        parts = analyze(body, encoding=forced).parts
+        if parts > limit:
+            if cut:
+                return truncate(body, limit, encoding=forced)
+            errors.add(f"the body needs {parts} parts, more than maximumNumberOfMessageParts "
+                       f"{limit}; shorten it, or ask for truncation", 304, f"{where}.body")
+    return body
+
+
+def _parts(msg: Message, where: str, errors: _Errors) -> None:
+    for name, value in (("minimumNumberOfMessageParts", msg.min_parts), ("maximumNumberOfMessageParts", msg.max_parts)):
+        if value is not None and (type(value) is not int or not 1 <= value <= MAX_PARTS):
+            errors.add(f"{name} must be a whole number from 1 to 255, not {value!r}", 305, f"{where}.{name}")
+    if type(msg.min_parts) is int and type(msg.max_parts) is int and msg.min_parts > msg.max_parts:
+        errors.add(f"minimumNumberOfMessageParts {msg.min_parts} is more than the maximum "
+                   f"{msg.max_parts}", 305, f"{where}.minimumNumberOfMessageParts")
+
+
+def _texts(msg: Message, where: str, errors: _Errors) -> None:
+    if msg.reference is not None and not (isinstance(msg.reference, str) and _REFERENCE.fullmatch(msg.reference)):
+        errors.add(f"reference {msg.reference!r}: 1 to 32 letters, digits or _", 305, f"{where}.reference")
+    for name in ("custom_grouping", "custom_grouping2", "custom_grouping3"):
+        value = getattr(msg, name)
+        if value is not None and not (isinstance(value, str) and 0 < len(value) <= 100):
+            wire = "customGrouping" + name[len("custom_grouping"):]
+            errors.add(f"{wire} must be 1 to 100 characters", 305, f"{where}.{wire}")
+    if msg.app_key is not None and not (isinstance(msg.app_key, str) and msg.app_key.strip()):
+        errors.add("appKey must be non-empty text", 305, f"{where}.appKey")
+
+
+def _offset(text: str) -> str:
+    return f"{text[:3]}:{text[3:]}" if len(text) == 5 else text
+
+
+def _absolute(match: re.Match[str]) -> datetime:
+    y, mo, d, h, mi, s, utc, sign, oh, om = match.groups()
+    moment = datetime(int(y), int(mo), int(d), int(h), int(mi), int(s or 0))
+    if utc:
+        return moment.replace(tzinfo=timezone.utc)
+    if sign:
+        delta = timedelta(hours=int(oh), minutes=int(om or 0))
+        return moment.replace(tzinfo=timezone(delta if sign == "+" else -delta))
+    return moment.replace(tzinfo=AMSTERDAM)
+
+
+def validity_string(value: str | datetime | timedelta, /, *, now: datetime | None = None) -> str:
+    """Check a validity and return the gateway's string for it.
+
+    Relative: ``"2h"``, ``"30m"`` or a ``timedelta`` of whole minutes, up to 72 hours.
+    Absolute: ``"2017-04-20 11:50:05 GMT"``, ``"…+8"``, ``"…-07:00"``, or without a zone
+    (CE(S)T), or a ``datetime`` (naive means CE(S)T). An absolute time is held to the
+    72-hour window only when ``now`` (aware) is given: cmcore reads no clock.
+    Raises ``PayloadError`` (code 305).
+    """
+    if isinstance(value, timedelta):
+        minutes, rest = divmod(value, timedelta(minutes=1))
+        if rest or not timedelta(0) < value <= MAX_VALIDITY:
+            raise PayloadError(f"validity {value} must be whole minutes from 1 minute to 72 hours", code=305)
+        return f"{minutes // 60}h" if minutes % 60 == 0 else f"{minutes}m"
+    if isinstance(value, datetime):
+        moment = value if value.tzinfo else value.replace(tzinfo=AMSTERDAM)
+        text = value.strftime("%Y-%m-%d %H:%M:%S") + (_offset(value.strftime("%z")) if value.tzinfo else "")
+    elif isinstance(value, str):
+        relative = _RELATIVE.fullmatch(value.strip())
+        if relative:
+            amount = int(relative.group(1)) * (60 if relative.group(2) in "hH" else 1)
+            if not 0 < amount <= 72 * 60:
+                raise PayloadError(f"validity {value!r} must be more than 0 and at most 72 hours", code=305)
+            return value.strip()
+        match = _ABSOLUTE.fullmatch(value.strip())
+        if not match:
+            raise PayloadError(f"validity {value!r} is not a form the gateway reads ('2h', '30m', "
+                               "'2017-04-20 11:50:05 GMT', '...+8', '...-07:00')", code=305)
+        try:
+            moment = _absolute(match)
+        except ValueError as exc:
+            raise PayloadError(f"validity {value!r}: {exc}", code=305) from None
+        text = value.strip()
+    else:
+        raise PayloadError(f"validity must be str, datetime or timedelta, not {type(value).__name__}", code=305)
+    if now is not None and not now < moment <= now + MAX_VALIDITY:
+        raise PayloadError(f"validity {text!r} is not within 72 hours after {now.isoformat()}", code=305)
+    return text
+
+
+def _message(msg: Any, where: str, errors: _Errors, options: dict[str, Any]) -> Message | None:
+    if not isinstance(msg, Message):
+        errors.add(f"expected a Message, got {type(msg).__name__}", 203, where)
+        return None
+    channels = _channels(msg, where, errors, options["allow_custom_channels"])
+    _sender(msg, where, errors, _sms_possible(channels))
+    recipients = _recipients(msg, where, errors, _phone_channels(channels), options["default_region"])
+    _parts(msg, where, errors)
+    body = _body(msg, where, errors, options["truncate"])
+    _texts(msg, where, errors)
+    validity = None
+    if msg.validity is not None:
+        try:
+            validity = validity_string(msg.validity, now=options["now"])
+        except PayloadError as exc:
+            errors.add(exc.message, 305, f"{where}.validity")
+    return dataclasses.replace(msg, recipients=recipients, allowed_channels=channels, body=body, validity=validity)
+
+
+def validate(
+    request: Request,
+    /,
+    *,
+    default_region: str | None = None,
+    now: datetime | None = None,
+    allow_custom_channels: bool = False,
+    truncate: bool = False,
+) -> Request:
+    """Check ``request`` against the gateway's rules and return it normalised for the wire.
+
+    ``default_region`` (``"NL"``) reads national phone numbers; ``now`` (aware) lets an
+    absolute validity be held to 72 hours; ``allow_custom_channels`` lets unknown channel
+    names through; ``truncate=True`` cuts a body down to ``max_parts`` instead of failing.
+    Raises ``PayloadError`` carrying every problem in ``.errors``.
+    """
+    if not isinstance(request, Request):
+        raise TypeError(f"validate() argument 'request' must be a Request, not {type(request).__name__}")
+    if now is not None and now.tzinfo is None:
+        raise ValueError("validate(): now must be an aware datetime")
+    errors = _Errors()
+    token = request.product_token.reveal()
+    if not _TOKEN.fullmatch(token):
+        errors.add("the product token is not in the gateway's form (8-4-4-4-12 hexadecimal "
+                   "digits); it is not shown here", 103, "authentication.productToken")
+    if not request.messages:
+        errors.add("a request needs at least one msg", 203, "msg")
+    elif len(request.messages) > MAX_MESSAGES:
+        errors.add(f"{len(request.messages)} messages, more than the gateway's {MAX_MESSAGES} a "
+                   "request; split with cmcore.chunk()", 203, "msg")
+    options = {"default_region": default_region, "now": now,
+               "allow_custom_channels": allow_custom_channels, "truncate": truncate}
+    messages = [_message(m, f"msg[{i}]", errors, options) for i, m in enumerate(request.messages)]
+    if errors:
+        first = errors[0]
+        raise PayloadError(first.message, code=first.code, location=first.location, errors=errors)
+    return Request(product_token=ProductToken(token), messages=tuple(m for m in messages if m))

@@ -1,0 +1,158 @@
+"""One test per rule of validate(), each with a passing and a failing case; the source of each
+rule is the CM spec section named in the test."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+import cmcore
+from cmcore import Channel, Message, Request
+
+TOKEN = "6f3a1c2e-9b4d-4e8f-a1b2-c3d4e5f60718"
+
+
+def check(**fields: object) -> Request:
+    base: dict[str, object] = {"sender": "CM Telecom", "recipients": ["0031612345678"], "body": "Hello"}
+    return cmcore.validate(Request(product_token=TOKEN, messages=[Message(**{**base, **fields})]))  # type: ignore[arg-type]
+
+
+def fails(code: int, location: str, **fields: object) -> cmcore.PayloadError:
+    with pytest.raises(cmcore.PayloadError) as info:
+        check(**fields)
+    assert (info.value.code, info.value.location) == (code, location), info.value.errors
+    return info.value
+
+
+def test_phone_numbers_are_normalised() -> None:
+    """'Phone numbers': 00, country code, number; the spec's own office number."""
+    assert check(recipients=["+31 (0)76 - 572 70 00"]).messages[0].recipients == ("0031765727000",)
+    assert cmcore.normalize_phone("0031765727000") == "0031765727000"
+    assert cmcore.normalize_phone("076 572 70 00", default_region="NL") == "0031765727000"
+    assert cmcore.normalize_phone("+39 06 1234 5678") == "00390612345678"  # Italian leading zero kept
+    fails(303, "msg[0].to[0]", recipients=["00316012345678"])  # the spec's number: one digit too many
+    fails(303, "msg[0].to[1]", recipients=["0031612345678", "076 572 70 00"])  # national, no region
+    fails(302, "msg[0].to", recipients=[])
+
+
+def test_social_channels_take_opaque_ids() -> None:
+    """Twitter, Facebook, Instagram, Google and Apple recipients are ids, not numbers."""
+    ok = check(recipients=["1234567890123456789"], allowed_channels=["Twitter"], sender="1234567890")
+    assert ok.messages[0].recipients == ("1234567890123456789",)
+    fails(303, "msg[0].to[0]", recipients=["1234567890123456789"], allowed_channels=["Twitter", "SMS"])
+
+
+def test_sender() -> None:
+    """'Sending messages': 11 alphanumerical characters or 16 digits."""
+    check(sender="CM Telecom")
+    check(sender="0031612345678")
+    check(sender="1234567890123456")
+    fails(301, "msg[0].from", sender="A twelve chr")
+    fails(301, "msg[0].from", sender="12345678901234567")
+    fails(301, "msg[0].from", sender="CM.com!")
+    fails(301, "msg[0].from", sender="")
+    check(sender="Facebook Page 1234", allowed_channels=["Facebook Messenger"], recipients=["psid-1"])
+
+
+def test_reference() -> None:
+    """'References and replies': 1 - 32 alphanumeric characters (the spec writes your_reference)."""
+    check(reference="your_reference")
+    check(reference="A" * 32)
+    fails(305, "msg[0].reference", reference="A" * 33)
+    fails(305, "msg[0].reference", reference="has space")
+    fails(305, "msg[0].reference", reference="")
+
+
+def test_custom_groupings() -> None:
+    """'Custom groupings': up to 100 characters."""
+    check(custom_grouping="x" * 100, custom_grouping2="y", custom_grouping3="z")
+    fails(305, "msg[0].customGrouping2", custom_grouping2="x" * 101)
+    fails(305, "msg[0].customGrouping3", custom_grouping3="")
+
+
+NOW = datetime(2024, 4, 20, 12, 0, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("value", ["2h", "30m", "72h", "4320m", "2017-04-20 11:50:05 GMT", "2017-04-20 11:50:05+8",
+                                   "2017-04-20 11:55:05-07:00", "2017-04-20 11:50 GMT", "2017-04-20 11:50:05"])
+def test_validity_forms(value: str) -> None:
+    """'Validity period': every form the spec lists, and its example without seconds."""
+    assert check(validity=value).messages[0].validity == value
+
+
+@pytest.mark.parametrize("value", ["73h", "4321m", "0h", "2h30m", "tomorrow", "2017-04-20", "2017-13-20 11:50:05 GMT"])
+def test_validity_refused(value: str) -> None:
+    fails(305, "msg[0].validity", validity=value)
+
+
+def test_validity_objects_and_the_72_hour_window() -> None:
+    assert check(validity=timedelta(hours=2)).messages[0].validity == "2h"
+    assert check(validity=timedelta(minutes=90)).messages[0].validity == "90m"
+    fails(305, "msg[0].validity", validity=timedelta(seconds=30))
+    fails(305, "msg[0].validity", validity=timedelta(hours=73))
+    aware = datetime(2024, 4, 21, 9, 30, tzinfo=timezone(timedelta(hours=2)))
+    assert check(validity=aware).messages[0].validity == "2024-04-21 09:30:00+02:00"
+    assert check(validity=datetime(2024, 4, 21, 9, 30)).messages[0].validity == "2024-04-21 09:30:00"
+    assert cmcore.validity_string("2024-04-22 12:00:00 GMT", now=NOW)
+    with pytest.raises(cmcore.PayloadError, match="within 72 hours"):
+        cmcore.validity_string("2024-04-23 12:00:01 GMT", now=NOW)
+    with pytest.raises(cmcore.PayloadError, match="within 72 hours"):
+        cmcore.validity_string("2024-04-20 11:59:00 GMT", now=NOW)
+    with pytest.raises(ValueError):
+        cmcore.validate(Request(product_token=TOKEN, messages=[]), now=datetime(2024, 1, 1))
+
+
+def test_parts() -> None:
+    """'SMS - Multipart': 1 <= min <= max <= 255, and the body must fit max."""
+    check(min_parts=1, max_parts=8, body="a" * 1224)
+    fails(304, "msg[0].body", max_parts=8, body="a" * 1225)
+    fails(305, "msg[0].minimumNumberOfMessageParts", min_parts=3, max_parts=2)
+    fails(305, "msg[0].maximumNumberOfMessageParts", max_parts=256)
+    fails(305, "msg[0].minimumNumberOfMessageParts", min_parts=0)
+    fails(304, "msg[0].body", max_parts=1, body="\u0436" * 71, dcs=8)
+
+
+def test_truncation_only_when_asked() -> None:
+    request = Request(product_token=TOKEN, messages=[Message(sender="CM", recipients=["0031612345678"],
+                                                              body="a" * 400, max_parts=2)])
+    assert cmcore.validate(request, truncate=True).messages[0].body == "a" * 306
+    with pytest.raises(cmcore.PayloadError):
+        cmcore.validate(request)
+
+
+def test_body_and_encoding() -> None:
+    """'Custom DCS' and 'Auto detect encoding'."""
+    fails(304, "msg[0].body", body="")
+    check(body="\u039a\u03b5\u03af\u03bc\u03b5\u03bd\u03bf", dcs=8)
+    check(body="\u039a\u03b5\u03af\u03bc\u03b5\u03bd\u03bf", body_type=cmcore.BodyType.AUTO)
+    fails(304, "msg[0].body", body="\u039a\u03b5\u03af", dcs=0)
+    fails(305, "msg[0].dcs", dcs=4)
+
+
+def test_channels() -> None:
+    """'Sending messages' and 'Channel fallback': exact names, caller's order, no duplicates."""
+    assert check(allowed_channels=["WhatsApp", "SMS"]).messages[0].allowed_channels == (Channel.WHATSAPP, Channel.SMS)
+    for name in ("Apple Business Chat", "Apple Messages for Business", "iMessage", "MobilePush", "RCS", "Viber", "Push"):
+        assert check(allowed_channels=[name]).messages[0].allowed_channels[0].value == name  # type: ignore[union-attr]
+    fails(305, "msg[0].allowedChannels[0]", allowed_channels=["whatsapp"])
+    fails(305, "msg[0].allowedChannels[1]", allowed_channels=["SMS", "SMS"])
+    request = Request(product_token=TOKEN, messages=[Message(sender="CM", recipients=["0031612345678"], body="x",
+                                                              allowed_channels=["Carrier Pigeon", "SMS"])])
+    assert cmcore.validate(request, allow_custom_channels=True).messages[0].allowed_channels == ("Carrier Pigeon", Channel.SMS)
+
+
+def test_request_level_rules() -> None:
+    with pytest.raises(cmcore.PayloadError) as info:
+        cmcore.validate(Request(product_token="Your product token", messages=[]))
+    assert [(e.code, e.location) for e in info.value.errors] == [(103, "authentication.productToken"), (203, "msg")]
+    assert "Your product token" not in str(info.value)
+
+
+def test_every_problem_is_reported() -> None:
+    with pytest.raises(cmcore.PayloadError) as info:
+        check(sender="", recipients=["x", "0031612345678", ""], body="", reference="?", validity="soon")
+    assert [(e.code, e.location) for e in info.value.errors] == [
+        (301, "msg[0].from"), (303, "msg[0].to[0]"), (302, "msg[0].to[2]"), (304, "msg[0].body"),
+        (305, "msg[0].reference"), (305, "msg[0].validity")]
+    assert (info.value.code, info.value.location) == (301, "msg[0].from")
