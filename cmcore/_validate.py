@@ -247,6 +247,9 @@ def validate(
     """
     if not isinstance(request, Request):
         raise TypeError(f"validate() argument 'request' must be a Request, not {type(request).__name__}")
+    if request._checked and now is None and not truncate and all(
+            isinstance(c, Channel) for m in request.messages for c in m.allowed_channels):
+        return request
     if now is not None and now.tzinfo is None:
         raise ValueError("validate(): now must be an aware datetime")
     errors = _Errors()
@@ -265,4 +268,6 @@ def validate(
     if errors:
         first = errors[0]
         raise PayloadError(first.message, code=first.code, location=first.location, errors=errors)
-    return Request(product_token=ProductToken(token), messages=tuple(m for m in messages if m))
+    checked = Request(product_token=ProductToken(token), messages=tuple(m for m in messages if m))
+    object.__setattr__(checked, "_checked", True)
+    return checked

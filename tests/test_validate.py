@@ -156,3 +156,15 @@ def test_every_problem_is_reported() -> None:
         (301, "msg[0].from"), (303, "msg[0].to[0]"), (302, "msg[0].to[2]"), (304, "msg[0].body"),
         (305, "msg[0].reference"), (305, "msg[0].validity")]
     assert (info.value.code, info.value.location) == (301, "msg[0].from")
+
+
+def test_a_checked_request_is_not_checked_twice() -> None:
+    checked = check()
+    assert cmcore.validate(checked) is checked
+    assert cmcore.build_json(checked) == cmcore.build_json(Request(product_token=TOKEN, messages=list(checked.messages)))
+    import dataclasses
+    assert dataclasses.replace(checked)._checked is False
+    custom = cmcore.validate(Request(product_token=TOKEN, messages=[Message(
+        sender="CM", recipients=["0031612345678"], body="x", allowed_channels=["Pigeon"])]), allow_custom_channels=True)
+    with pytest.raises(cmcore.PayloadError):
+        cmcore.validate(custom)
