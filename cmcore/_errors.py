@@ -58,6 +58,19 @@ class PayloadError(CMError, ValueError):
         return f"{head} (and {more} more)" if more > 0 else head
 
 
+class Problems(list[PayloadError]):
+    """Problems found in one request, gathered so that all are reported at once."""
+
+    def add(self, message: str, code: int, location: str) -> None:
+        self.append(PayloadError(message, code=code, location=location))
+
+    def raise_any(self) -> None:
+        """Raise the first problem, carrying them all in ``.errors``; do nothing if none."""
+        if self:
+            first = self[0]
+            raise PayloadError(first.message, code=first.code, location=first.location, errors=self)
+
+
 class EncodingError(PayloadError):
     """Text holds characters that the requested encoding (GSM-7) cannot carry."""
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from cmcore._errors import PayloadError
+from cmcore._errors import PayloadError, Problems
 from cmcore._models import BodyType, Message, ProductToken, Request
 from cmcore._validate import MAX_MESSAGES, validate
 
@@ -100,11 +100,6 @@ _INT_FIELDS = {"dcs", "min_parts", "max_parts"}
 _NOT_YET = {"richcontent": "rich content"}
 
 
-class _Problems(list[PayloadError]):
-    def add(self, message: str, code: int, location: str) -> None:
-        self.append(PayloadError(message, code=code, location=location))
-
-
 def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     folded: dict[str, Any] = {}
     for key, value in pairs:
@@ -115,7 +110,7 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return folded
 
 
-def _object(value: Any, where: str, problems: _Problems, code: int = 202) -> dict[str, Any] | None:
+def _object(value: Any, where: str, problems: Problems, code: int = 202) -> dict[str, Any] | None:
     if not isinstance(value, dict):
         problems.add(f"expected an object, got {type(value).__name__}", code, where)
         return None
@@ -124,7 +119,7 @@ def _object(value: Any, where: str, problems: _Problems, code: int = 202) -> dic
     return value
 
 
-def _load_to(value: Any, where: str, problems: _Problems) -> tuple[str, ...]:
+def _load_to(value: Any, where: str, problems: Problems) -> tuple[str, ...]:
     if not isinstance(value, list):
         problems.add("to object is an invalid type, must be an array", 302, where)
         return ()
@@ -143,7 +138,7 @@ def _load_to(value: Any, where: str, problems: _Problems) -> tuple[str, ...]:
     return tuple(numbers)
 
 
-def _load_body(value: Any, where: str, problems: _Problems) -> tuple[str, BodyType | None]:
+def _load_body(value: Any, where: str, problems: Problems) -> tuple[str, BodyType | None]:
     body = _object(value, where, problems, 304)
     if body is None:
         return "", None
@@ -160,7 +155,7 @@ def _load_body(value: Any, where: str, problems: _Problems) -> tuple[str, BodyTy
     return content, BodyType.AUTO if kind is not None else None
 
 
-def _load_msg(value: Any, where: str, problems: _Problems) -> Message | None:
+def _load_msg(value: Any, where: str, problems: Problems) -> Message | None:
     msg = _object(value, where, problems, 203)
     if msg is None:
         return None
@@ -204,7 +199,7 @@ def load_json(data: bytes | str, /) -> Request:
         doc = json.loads(data, object_pairs_hook=_pairs)
     except ValueError as exc:
         raise PayloadError(f"this request is malformed JSON: {exc}", code=202, location="body") from None
-    problems = _Problems()
+    problems = Problems()
     top = _object(doc, "request", problems) or {}
     for key in top.keys() - {"messages"}:
         problems.add(f"unknown field {key!r}", 305, key)
@@ -223,7 +218,5 @@ def load_json(data: bytes | str, /) -> Request:
         problems.add("msg object is an invalid type, must be an array", 203, "msg")
         msgs = []
     loaded = [_load_msg(m, f"msg[{i}]", problems) for i, m in enumerate(msgs)]
-    if problems:
-        first = problems[0]
-        raise PayloadError(first.message, code=first.code, location=first.location, errors=problems)
+    problems.raise_any()
     return Request(product_token=ProductToken(token), messages=tuple(m for m in loaded if m is not None))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from cmcore._errors import PayloadError
+from cmcore._errors import PayloadError, Problems
 from cmcore._json import XML_ENDPOINT, HttpRequest
 from cmcore._models import Channel, Message, Request
 from cmcore._sms import Encoding, analyze
@@ -55,9 +55,7 @@ def build_query(request: Request, /) -> str:
                            code=203, location="msg")
     msg = checked.messages[0]
     problems = _check(msg)
-    if problems:
-        first = problems[0]
-        raise PayloadError(first.message, code=first.code, location=first.location, errors=problems)
+    Problems(problems).raise_any()
     params = [("producttoken", checked.product_token.reveal()), ("body", msg.body),
               ("to", msg.recipients[0]), ("from", msg.sender)]
     if msg.reference is not None:

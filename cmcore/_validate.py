@@ -18,7 +18,7 @@ from typing import Any
 
 import phonenumbers
 
-from cmcore._errors import PayloadError
+from cmcore._errors import PayloadError, Problems
 from cmcore._models import AMSTERDAM, BodyType, Channel, Message, ProductToken, Request
 from cmcore._sms import MAX_PARTS, Encoding, analyze, truncate
 
@@ -34,11 +34,6 @@ _ABSOLUTE = re.compile(
     r"\s*(?:(GMT|UTC|Z)|([+-])(\d{1,2})(?::?(\d{2}))?)?"
 )
 _CHANNELS = {c.value: c for c in Channel}
-
-
-class _Errors(list[PayloadError]):
-    def add(self, message: str, code: int, location: str) -> None:
-        self.append(PayloadError(message, code=code, location=location))
 
 
 def normalize_phone(number: str, /, *, default_region: str | None = None) -> str:
@@ -59,7 +54,7 @@ def normalize_phone(number: str, /, *, default_region: str | None = None) -> str
     return "00" + phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)[1:]
 
 
-def _channels(msg: Message, where: str, errors: _Errors, custom: bool) -> tuple[Channel | str, ...]:
+def _channels(msg: Message, where: str, errors: Problems, custom: bool) -> tuple[Channel | str, ...]:
     out: list[Channel | str] = []
     for i, channel in enumerate(msg.allowed_channels):
         known = channel if isinstance(channel, Channel) else _CHANNELS.get(channel) if isinstance(channel, str) else None
@@ -84,7 +79,7 @@ def _sms_possible(channels: tuple[Channel | str, ...]) -> bool:
     return not channels or Channel.SMS in channels
 
 
-def _sender(msg: Message, where: str, errors: _Errors, sms: bool) -> None:
+def _sender(msg: Message, where: str, errors: Problems, sms: bool) -> None:
     if not isinstance(msg.sender, str) or not msg.sender.strip():
         errors.add("a message needs a sender (from)", 301, f"{where}.from")
     elif sms and not (_ALPHA_SENDER.fullmatch(msg.sender) or _NUMERIC_SENDER.fullmatch(msg.sender)):
@@ -92,7 +87,7 @@ def _sender(msg: Message, where: str, errors: _Errors, sms: bool) -> None:
                    "16 digits", 301, f"{where}.from")
 
 
-def _recipients(msg: Message, where: str, errors: _Errors, phones: bool, region: str | None) -> tuple[str, ...]:
+def _recipients(msg: Message, where: str, errors: Problems, phones: bool, region: str | None) -> tuple[str, ...]:
     if not msg.recipients:
         errors.add("a message needs at least one recipient (to)", 302, f"{where}.to")
     out = []
@@ -110,7 +105,7 @@ def _recipients(msg: Message, where: str, errors: _Errors, phones: bool, region:
     return tuple(out)
 
 
-def _body(msg: Message, where: str, errors: _Errors, cut: bool) -> str:
+def _body(msg: Message, where: str, errors: Problems, cut: bool) -> str:
     body = msg.body
     if not isinstance(body, str) or not body:
         errors.add("a body without content was found", 304, f"{where}.body")
@@ -134,7 +129,7 @@ def _body(msg: Message, where: str, errors: _Errors, cut: bool) -> str:
     return body
 
 
-def _parts(msg: Message, where: str, errors: _Errors) -> None:
+def _parts(msg: Message, where: str, errors: Problems) -> None:
     for name, value in (("minimumNumberOfMessageParts", msg.min_parts), ("maximumNumberOfMessageParts", msg.max_parts)):
         if value is not None and (type(value) is not int or not 1 <= value <= MAX_PARTS):
             errors.add(f"{name} must be a whole number from 1 to 255, not {value!r}", 305, f"{where}.{name}")
@@ -143,7 +138,7 @@ def _parts(msg: Message, where: str, errors: _Errors) -> None:
                    f"{msg.max_parts}", 305, f"{where}.minimumNumberOfMessageParts")
 
 
-def _texts(msg: Message, where: str, errors: _Errors) -> None:
+def _texts(msg: Message, where: str, errors: Problems) -> None:
     if msg.reference is not None and not (isinstance(msg.reference, str) and _REFERENCE.fullmatch(msg.reference)):
         errors.add(f"reference {msg.reference!r}: 1 to 32 letters, digits or _", 305, f"{where}.reference")
     for name in ("custom_grouping", "custom_grouping2", "custom_grouping3"):
@@ -210,7 +205,7 @@ def validity_string(value: str | datetime | timedelta, /, *, now: datetime | Non
     return text
 
 
-def _message(msg: Any, where: str, errors: _Errors, options: dict[str, Any]) -> Message | None:
+def _message(msg: Any, where: str, errors: Problems, options: dict[str, Any]) -> Message | None:
     if not isinstance(msg, Message):
         errors.add(f"expected a Message, got {type(msg).__name__}", 203, where)
         return None
@@ -252,7 +247,7 @@ def validate(
         return request
     if now is not None and now.tzinfo is None:
         raise ValueError("validate(): now must be an aware datetime")
-    errors = _Errors()
+    errors = Problems()
     token = request.product_token.reveal()
     if not _TOKEN.fullmatch(token):
         errors.add("the product token is not in the gateway's form (8-4-4-4-12 hexadecimal "
@@ -265,9 +260,7 @@ def validate(
     options = {"default_region": default_region, "now": now,
                "allow_custom_channels": allow_custom_channels, "truncate": truncate}
     messages = [_message(m, f"msg[{i}]", errors, options) for i, m in enumerate(request.messages)]
-    if errors:
-        first = errors[0]
-        raise PayloadError(first.message, code=first.code, location=first.location, errors=errors)
+    errors.raise_any()
     checked = Request(product_token=ProductToken(token), messages=tuple(m for m in messages if m))
     object.__setattr__(checked, "_checked", True)
     return checked

@@ -13,7 +13,7 @@ import re
 
 from lxml import etree
 
-from cmcore._errors import PayloadError
+from cmcore._errors import PayloadError, Problems
 from cmcore._json import XML_ENDPOINT, HttpRequest
 from cmcore._models import Channel, Message, Request
 from cmcore._validate import validate
@@ -79,9 +79,7 @@ def build_xml(request: Request, /) -> bytes:
     """
     checked = validate(request)
     problems = [p for i, m in enumerate(checked.messages) for p in _check(m, f"msg[{i}]")]
-    if problems:
-        first = problems[0]
-        raise PayloadError(first.message, code=first.code, location=first.location, errors=problems)
+    Problems(problems).raise_any()
     root = etree.Element("MESSAGES")
     auth = etree.SubElement(root, "AUTHENTICATION")
     _text(auth, "PRODUCTTOKEN", checked.product_token.reveal())
