@@ -19,6 +19,7 @@ from cmcore._json import (
     chunk,
     json_request,
     load_json,
+    load_rich_content,
 )
 from cmcore._models import AMSTERDAM, BodyType, Channel, Message, ProductToken, Request
 from cmcore._query import build_query, query_request
@@ -112,6 +113,7 @@ __all__ = [
     "explain",
     "json_request",
     "load_json",
+    "load_rich_content",
     "normalize_phone",
     "parse_delivery_receipt",
     "parse_response",

@@ -7,7 +7,12 @@ as the gateway does, and reports unknown keys and duplicates instead of dropping
 
 from __future__ import annotations
 
+import dataclasses
+import enum
+import functools
 import json
+import types
+import typing
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +20,7 @@ import orjson
 
 from cmcore._errors import PayloadError, Problems
 from cmcore._models import BodyType, Message, ProductToken, Request
+from cmcore import _rich
 from cmcore._validate import MAX_MESSAGES, validate
 
 JSON_ENDPOINT = "https://gw.cmtelecom.com/v1.0/message"
@@ -40,6 +46,119 @@ class HttpRequest:
         return f"<HttpRequest {self.method} {url} {size}>"
 
 
+# -- the rich content codec: one walk over the dataclasses of _rich --------------------------
+
+# Objects that mirror WhatsApp's own API keep its snake_case keys; the rest are camelCase.
+_SNAKE = {_rich.TemplateLanguage, _rich.TemplateCurrency, _rich.TemplateDateTimeComponent,
+          _rich.TemplateDateTime, _rich.TemplateParameter, _rich.TemplateComponent,
+          _rich.LocalizableParam, _rich.WhatsAppTemplate, _rich.ContactAddress,
+          _rich.ContactEmail, _rich.ContactName, _rich.ContactOrg, _rich.ContactPhone,
+          _rich.ContactUrl, _rich.Contact, _rich.InteractiveText, _rich.InteractiveHeader,
+          _rich.InteractiveRow, _rich.InteractiveSection, _rich.InteractiveReply,
+          _rich.InteractiveButton, _rich.InteractiveAction, _rich.Interactive}
+# Spellings of the spec that neither rule gives.
+_SPELLED = {(_rich.Suggestion, "postback_data"): "postbackdata",
+            (_rich.ConversationItem, "list_picker"): "listpicker"}
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
+@functools.cache
+def _schema(cls: type) -> tuple[tuple[str, str, Any, bool], ...]:
+    """(field, wire key, type, required) for each field of a rich content class."""
+    hints = typing.get_type_hints(cls)
+    return tuple(
+        (f.name, _SPELLED.get((cls, f.name), f.name if cls in _SNAKE else _camel(f.name)), hints[f.name],
+         f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING)
+        for f in dataclasses.fields(cls)
+    )
+
+
+def _dump(value: Any) -> Any:
+    """A rich content object as JSON-ready data; unset fields (None, empty) left out."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out = {}
+        for name, wire, _, _ in _schema(type(value)):
+            item = getattr(value, name)
+            if item is not None and item != ():
+                out[wire] = _dump(item)
+        return out
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (tuple, list)):
+        return [_dump(item) for item in value]
+    return value
+
+
+def _is(hint: Any, value: Any) -> bool:
+    if hint is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if hint is int:
+        return type(value) is int
+    if hint is str or (isinstance(hint, type) and issubclass(hint, enum.Enum)):
+        return isinstance(value, str)
+    if typing.get_origin(hint) is tuple:
+        return isinstance(value, list)
+    return isinstance(value, dict) and dataclasses.is_dataclass(hint)
+
+
+def _load(hint: Any, value: Any, where: str, problems: Problems) -> Any:
+    """Read JSON data as ``hint``; report what does not fit (and return None for it)."""
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in typing.get_args(hint) if a is not type(None)]
+        if value is None:
+            return None
+        for option in options:
+            if _is(option, value):
+                return _load(option, value, where, problems)
+        names = " or ".join(getattr(o, "__name__", str(o)) for o in options)
+        problems.add(f"expected {names}, got {type(value).__name__}", 202, where)
+        return None
+    if not _is(hint, value):
+        name = "an array" if origin is tuple else getattr(hint, "__name__", str(hint))
+        problems.add(f"expected {name}, got {type(value).__name__}", 202, where)
+        return None
+    if origin is tuple:
+        return tuple(_load(typing.get_args(hint)[0], item, f"{where}[{i}]", problems) for i, item in enumerate(value))
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        found = next((m for m in hint if m.value.lower() == value.lower()), None)
+        if found is None:
+            problems.add(f"{value!r} is not one of {', '.join(m.value for m in hint)}", 305, where)
+        return found
+    if dataclasses.is_dataclass(hint):
+        return _load_object(hint, value, where, problems)
+    return value
+
+
+def _load_object(cls: Any, data: dict[str, Any], where: str, problems: Problems) -> Any:
+    fields = _object(data, where, problems) or {}
+    schema = {wire.lower(): (name, wire, hint, required) for name, wire, hint, required in _schema(cls)}
+    values = {}
+    for key, item in fields.items():
+        entry = schema.get(key)
+        if entry is None:
+            problems.add(f"unknown field {key!r}", 305, f"{where}.{key}")
+            continue
+        name, wire, hint, _ = entry
+        values[name] = _load(hint, item, f"{where}.{wire}", problems)
+    missing = [wire for name, wire, _, required in schema.values() if required and values.get(name) is None]
+    for wire in missing:
+        problems.add(f"{wire} is required", 305, f"{where}.{wire}")
+    return None if missing else cls(**{k: v for k, v in values.items() if v is not None})
+
+
+def load_rich_content(data: Any, /, *, location: str = "richContent") -> _rich.RichContent:
+    """Read a ``richContent`` object (parsed JSON) into the model; report every problem."""
+    problems = Problems()
+    rich = _load_object(_rich.RichContent, data, location, problems)
+    problems.raise_any()
+    return rich  # type: ignore[no-any-return]
+
+
 def _message(msg: Message) -> dict[str, Any]:
     body: dict[str, Any] = {"type": msg.body_type.value, "content": msg.body} if msg.body_type else {"content": msg.body}
     out: dict[str, Any] = {"from": msg.sender, "to": [{"number": to} for to in msg.recipients], "body": body}
@@ -54,6 +173,8 @@ def _message(msg: Message) -> dict[str, Any]:
         out["allowedChannels"] = [str(c) for c in msg.allowed_channels]
     if msg.app_key is not None:
         out["appKey"] = msg.app_key
+    if msg.rich_content is not None:
+        out["richContent"] = _dump(msg.rich_content)
     return out
 
 
@@ -93,11 +214,10 @@ _MSG_KEYS = {"from": "sender", "to": "recipients", "body": "body", "dcs": "dcs",
              "customgrouping2": "custom_grouping2", "customgrouping3": "custom_grouping3",
              "validity": "validity", "minimumnumberofmessageparts": "min_parts",
              "maximumnumberofmessageparts": "max_parts", "allowedchannels": "allowed_channels",
-             "appkey": "app_key"}
+             "appkey": "app_key", "richcontent": "rich_content"}
 _TEXT_FIELDS = {"sender", "reference", "custom_grouping", "custom_grouping2", "custom_grouping3",
                 "validity", "app_key"}
 _INT_FIELDS = {"dcs", "min_parts", "max_parts"}
-_NOT_YET = {"richcontent": "rich content"}
 
 
 def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -111,12 +231,21 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _object(value: Any, where: str, problems: Problems, code: int = 202) -> dict[str, Any] | None:
+    """An object with its keys folded to lower case; keys that collide are reported."""
     if not isinstance(value, dict):
         problems.add(f"expected an object, got {type(value).__name__}", code, where)
         return None
-    for key in value.pop("\x00duplicates", []):
+    folded: dict[str, Any] = {}
+    for key in value.get("\x00duplicates", ()):
         problems.add(f"key {key!r} appears twice (keys ignore case)", 202, where)
-    return value
+    for key, item in value.items():
+        if key == "\x00duplicates":
+            continue
+        low = key.lower()
+        if low in folded:
+            problems.add(f"key {key!r} appears twice (keys ignore case)", 202, where)
+        folded[low] = item
+    return folded
 
 
 def _load_to(value: Any, where: str, problems: Problems) -> tuple[str, ...]:
@@ -162,14 +291,14 @@ def _load_msg(value: Any, where: str, problems: Problems) -> Message | None:
     fields: dict[str, Any] = {}
     for key, item in msg.items():
         name = _MSG_KEYS.get(key)
-        if key in _NOT_YET:
-            problems.add(f"{_NOT_YET[key]} is not supported by this version of cmcore", 305, f"{where}.{key}")
-        elif name is None:
+        if name is None:
             problems.add(f"unknown field {key!r}", 305, f"{where}.{key}")
         elif name == "recipients":
             fields[name] = _load_to(item, f"{where}.to", problems)
         elif name == "body":
             fields["body"], fields["body_type"] = _load_body(item, f"{where}.body", problems)
+        elif name == "rich_content":
+            fields[name] = _load_object(_rich.RichContent, item, f"{where}.richContent", problems)
         elif name == "allowed_channels":
             if isinstance(item, list) and all(isinstance(c, str) for c in item):
                 fields[name] = tuple(item)

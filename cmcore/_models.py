@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from cmcore._rich import RichContent
+
 #: CM's local time (CE(S)T): times without an offset, in validity and status reports.
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -119,6 +121,7 @@ class Message:
     min_parts: int | None = None
     max_parts: int | None = None
     app_key: str | None = None
+    rich_content: RichContent | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "recipients", _tuple(self.recipients, "recipients"))

@@ -35,7 +35,7 @@ def _check(msg: Message) -> list[PayloadError]:
     unsupported = [("dcs", msg.dcs), ("body.type", msg.body_type), ("validity", msg.validity),
                    ("minimumNumberOfMessageParts", msg.min_parts), ("maximumNumberOfMessageParts", msg.max_parts),
                    ("customGrouping", msg.custom_grouping), ("customGrouping2", msg.custom_grouping2),
-                   ("customGrouping3", msg.custom_grouping3)]
+                   ("customGrouping3", msg.custom_grouping3), ("richContent", msg.rich_content)]
     for name, value in unsupported:
         if value is not None:
             no(f"the GET interface takes no {name}", 305, name)

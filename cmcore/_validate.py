@@ -20,6 +20,8 @@ import phonenumbers
 
 from cmcore._errors import PayloadError, Problems
 from cmcore._models import AMSTERDAM, BodyType, Channel, Message, ProductToken, Request
+from cmcore._rich import RichContent
+from cmcore._rules import TEXT_LIMITS, check_rich
 from cmcore._sms import MAX_PARTS, Encoding, analyze, truncate
 
 MAX_MESSAGES = 1000
@@ -105,11 +107,17 @@ def _recipients(msg: Message, where: str, errors: Problems, phones: bool, region
     return tuple(out)
 
 
-def _body(msg: Message, where: str, errors: Problems, cut: bool) -> str:
+def _body(msg: Message, where: str, errors: Problems, cut: bool, sms: bool) -> str:
     body = msg.body
-    if not isinstance(body, str) or not body:
-        errors.add("a body without content was found", 304, f"{where}.body")
-        return body if isinstance(body, str) else ""
+    if not isinstance(body, str):
+        errors.add(f"the body must be text, not {type(body).__name__}", 304, f"{where}.body")
+        return ""
+    if not body:
+        # Rich content on channels without SMS may leave the body empty (the spec's Google
+        # Business Messages examples do); SMS, or a fallback to it, needs the text.
+        if sms or msg.rich_content is None:
+            errors.add("a body without content was found", 304, f"{where}.body")
+        return body
     if msg.dcs not in (None, 0, 8):
         errors.add(f"dcs must be 0 or 8, not {msg.dcs!r}", 305, f"{where}.dcs")
     if msg.body_type not in (None, BodyType.AUTO):
@@ -213,8 +221,19 @@ def _message(msg: Any, where: str, errors: Problems, options: dict[str, Any]) ->
     _sender(msg, where, errors, _sms_possible(channels))
     recipients = _recipients(msg, where, errors, _phone_channels(channels), options["default_region"])
     _parts(msg, where, errors)
-    body = _body(msg, where, errors, options["truncate"])
+    body = _body(msg, where, errors, options["truncate"], _sms_possible(channels))
     _texts(msg, where, errors)
+    if msg.rich_content is not None:
+        if isinstance(msg.rich_content, RichContent):
+            check_rich(msg.rich_content, f"{where}.richContent", channels, errors)
+        else:
+            errors.add(f"rich_content must be RichContent, not {type(msg.rich_content).__name__}",
+                       202, f"{where}.richContent")
+    elif isinstance(body, str):
+        for channel in sorted({c for c in channels if isinstance(c, Channel)} & TEXT_LIMITS.keys(), key=str):
+            if len(body) > TEXT_LIMITS[channel]:
+                errors.add(f"body of {len(body)} characters; {channel} takes at most "
+                           f"{TEXT_LIMITS[channel]}", 304, f"{where}.body")
     validity = None
     if msg.validity is not None:
         try:

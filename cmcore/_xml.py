@@ -32,6 +32,9 @@ def _check(msg: Message, where: str) -> list[PayloadError]:
     if msg.validity is not None:
         problems.append(PayloadError("the XML interface takes no validity; use build_json()",
                                      code=305, location=f"{where}.validity"))
+    if msg.rich_content is not None:
+        problems.append(PayloadError("the XML interface sends no rich content; use build_json()",
+                                     code=305, location=f"{where}.richContent"))
     fields = [("from", msg.sender), ("body", msg.body), ("reference", msg.reference),
               ("customGrouping", msg.custom_grouping), ("customGrouping2", msg.custom_grouping2),
               ("customGrouping3", msg.custom_grouping3), ("appKey", msg.app_key)]

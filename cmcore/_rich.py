@@ -1,0 +1,375 @@
+"""Rich content: conversation items and suggestions, as frozen keyword-only value objects.
+
+Source: CM spec, "Rich content", "Suggestions/Features", and the channel chapters (WhatsApp
+templates, contacts and interactive messages; Apple list and time pickers and OAuth2; rich
+cards and carousels of Google Business Messages and Facebook Messenger; message tags).
+Python names only: ``_json.py`` holds the wire names. Values the gateway takes as text or as
+a number (coordinates, template indexes) keep the type they were given, so a payload read
+with ``load_json`` is written back as it was.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class SuggestionAction(str, enum.Enum):
+    """``action`` of a suggestion."""
+
+    OPEN_URL = "OpenUrl"
+    REPLY = "Reply"
+    DIAL = "Dial"
+    CREATE_CALENDAR_EVENT = "CreateCalendarEvent"
+    VIEW_LOCATION = "ViewLocation"
+    LOGIN = "Login"
+    LOGOUT = "Logout"
+    VIEW_PRODUCT = "ViewProduct"
+    PICK = "Pick"  # Apple Business Chat
+    PAYMENT = "Payment"  # Apple Business Chat
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Media:
+    media_uri: str
+    media_name: str | None = None
+    mime_type: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Location:
+    latitude: float | str | None = None
+    longitude: float | str | None = None
+    label: str | None = None
+    search_query: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Calendar:
+    start_time: str
+    end_time: str
+    title: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Dial:
+    phone_number: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Product:
+    id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Suggestion:
+    """A button: ``action`` and ``label``, and the fields the action needs."""
+
+    action: SuggestionAction
+    label: str | None = None
+    url: str | None = None
+    postback_data: str | None = None
+    description: str | None = None
+    media: Media | None = None
+    calendar: Calendar | None = None
+    dial: Dial | None = None
+    view_location: Location | None = None
+    product: Product | None = None
+
+
+# -- WhatsApp templates ----------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TemplateLanguage:
+    code: str
+    policy: str | None = None  # "deterministic" or "fallback"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TemplateCurrency:
+    amount_1000: int
+    fallback_value: str | None = None
+    code: str | None = None
+    currency_code: str | None = None  # localizable_params spelling
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TemplateDateTimeComponent:
+    day_of_week: int | str | None = None  # a number, or a day name in the older format
+    day_of_month: int | None = None
+    year: int | None = None
+    month: int | None = None
+    hour: int | None = None
+    minute: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TemplateDateTime:
+    fallback_value: str | None = None
+    day_of_week: int | str | None = None  # a number, or a day name in the older format
+    day_of_month: int | None = None
+    year: int | None = None
+    month: int | None = None
+    hour: int | None = None
+    minute: int | None = None
+    timestamp: int | None = None
+    component: TemplateDateTimeComponent | None = None  # localizable_params spelling
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TemplateParameter:
+    """A component parameter: ``type`` is text, currency, date_time, image, document, video
+    or payload, and the field of that name carries the value."""
+
+    type: str
+    text: str | None = None
+    payload: str | None = None
+    currency: TemplateCurrency | None = None
+    date_time: TemplateDateTime | None = None
+    media: Media | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TemplateComponent:
+    type: str  # header, body, footer, button
+    parameters: tuple[TemplateParameter, ...] = ()
+    sub_type: str | None = None  # quick_reply or url, for buttons
+    index: int | str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LocalizableParam:
+    """A parameter of the older template format (``localizable_params``)."""
+
+    default: str | None = None
+    currency: TemplateCurrency | None = None
+    date_time: TemplateDateTime | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WhatsAppTemplate:
+    namespace: str
+    element_name: str
+    language: TemplateLanguage
+    components: tuple[TemplateComponent, ...] = ()
+    localizable_params: tuple[LocalizableParam, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Template:
+    whatsapp: WhatsAppTemplate
+
+
+# -- WhatsApp contacts -----------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ContactAddress:
+    street: str | None = None
+    city: str | None = None
+    state: str | None = None
+    zip: str | None = None
+    country: str | None = None
+    country_code: str | None = None
+    type: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ContactEmail:
+    email: str
+    type: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ContactName:
+    formatted_name: str
+    first_name: str | None = None
+    last_name: str | None = None
+    middle_name: str | None = None
+    suffix: str | None = None
+    prefix: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ContactOrg:
+    company: str | None = None
+    department: str | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ContactPhone:
+    phone: str
+    type: str | None = None
+    wa_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ContactUrl:
+    url: str
+    type: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Contact:
+    name: ContactName
+    addresses: tuple[ContactAddress, ...] = ()
+    birthday: str | None = None
+    emails: tuple[ContactEmail, ...] = ()
+    org: ContactOrg | None = None
+    phones: tuple[ContactPhone, ...] = ()
+    urls: tuple[ContactUrl, ...] = ()
+
+
+# -- WhatsApp interactive --------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InteractiveText:
+    text: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InteractiveHeader:
+    type: str  # text, image, video, document
+    text: str | None = None
+    media: Media | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InteractiveRow:
+    id: str
+    title: str
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InteractiveSection:
+    rows: tuple[InteractiveRow, ...]
+    title: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InteractiveReply:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InteractiveButton:
+    reply: InteractiveReply
+    type: str = "reply"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InteractiveAction:
+    button: str | None = None  # the list's button text
+    sections: tuple[InteractiveSection, ...] = ()
+    buttons: tuple[InteractiveButton, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Interactive:
+    """A WhatsApp interactive message: ``type`` "list" (sections of rows) or "button"."""
+
+    type: str
+    body: InteractiveText
+    action: InteractiveAction
+    header: InteractiveHeader | None = None
+    footer: InteractiveText | None = None
+
+
+# -- Apple Business Chat ---------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListPickerOption:
+    label: str
+    media: Media | None = None
+    identifier: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListPicker:
+    label: str
+    options: tuple[ListPickerOption, ...]
+    media: Media | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TimeSlot:
+    start_time: str
+    end_time: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TimePicker:
+    options: tuple[TimeSlot, ...]
+    label: str | None = None
+    location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OAuth2:
+    """An Apple OAuth2 prompt. The secret and the key never show in a repr."""
+
+    response_type: str
+    state: str | None = None
+    response_encryption_key: str | None = field(default=None, repr=False)
+    client_secret: str | None = field(default=None, repr=False)
+    scope: tuple[str, ...] = ()
+
+
+# -- cards, items, rich content --------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RichCard:
+    header: str | None = None
+    text: str | None = None
+    media: Media | None = None
+    suggestions: tuple[Suggestion, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Carousel:
+    cards: tuple[RichCard, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConversationItem:
+    """One speech bubble: text, media, location, contacts, template, interactive, a picker,
+    OAuth2 or a carousel; ``header`` with text/media makes a rich card; ``tag`` is a message
+    tag (Facebook Messenger, Google Business Messages); ``suggestions`` are per item."""
+
+    text: str | None = None
+    header: str | None = None
+    media: Media | None = None
+    location: Location | None = None
+    contacts: tuple[Contact, ...] = ()
+    template: Template | None = None
+    interactive: Interactive | None = None
+    list_picker: ListPicker | None = None
+    time_picker: TimePicker | None = None
+    oauth2: OAuth2 | None = None
+    carousel: Carousel | None = None
+    tag: str | None = None
+    suggestions: tuple[Suggestion, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RichContent:
+    conversation: tuple[ConversationItem, ...]
+    suggestions: tuple[Suggestion, ...] = ()
+
+
+#: Every rich content class, for the codec and the tests.
+RICH_CLASSES: tuple[type, ...] = (
+    Media, Location, Calendar, Dial, Product, Suggestion, TemplateLanguage, TemplateCurrency,
+    TemplateDateTimeComponent, TemplateDateTime, TemplateParameter, TemplateComponent,
+    LocalizableParam, WhatsAppTemplate, Template, ContactAddress, ContactEmail, ContactName,
+    ContactOrg, ContactPhone, ContactUrl, Contact, InteractiveText, InteractiveHeader,
+    InteractiveRow, InteractiveSection, InteractiveReply, InteractiveButton, InteractiveAction,
+    Interactive, ListPickerOption, ListPicker, TimeSlot, TimePicker, OAuth2, RichCard, Carousel,
+    ConversationItem, RichContent,
+)
