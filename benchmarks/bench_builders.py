@@ -1,6 +1,6 @@
 """Builder speed: JSON and XML from ready model objects, against plain dicts and a bare lxml loop.
 
-A fixed seeded 1000-message SMS batch. "Ready" means validated once (``cmcore.validate``), as a
+Fixed seeded 1000-message batches: SMS, and WhatsApp templates with an SMS fallback. "Ready" means validated once (``cmcore.validate``), as a
 pipeline that checks a campaign and then sends it holds it; a first build from raw objects,
 which runs every rule (phone numbers through phonenumbers), is measured too. Targets: JSON
 within 3× of ``orjson.dumps`` of prebuilt dicts, XML within 1.5× of a hand-written lxml loop.
@@ -24,7 +24,7 @@ import orjson
 from lxml import etree
 
 import cmcore
-from cmcore import Message, ProductToken, Request
+from cmcore import Message, ProductToken, Request, rich
 
 SEED = 20261122
 MARK = "<!-- bench_builders -->"
@@ -35,6 +35,20 @@ def batch(rng: random.Random) -> Request:
     messages = [Message(sender="CM Telecom", recipients=[f"00316{rng.choice('12345')}{rng.randrange(10**6, 10**7)}"],
                         body=f"Your code is {rng.randrange(10**6):06d}", reference=f"r{i}",
                         allowed_channels=["SMS"]) for i in range(1000)]
+    return Request(product_token=ProductToken(TOKEN), messages=messages)
+
+
+def whatsapp_batch(rng: random.Random) -> Request:
+    def item(i: int) -> rich.ConversationItem:
+        params = (rich.TemplateParameter(type="text", text=f"customer {i}"),
+                  rich.TemplateParameter(type="currency", currency=rich.TemplateCurrency(
+                      fallback_value="$100.99", code="USD", amount_1000=100990)))
+        return rich.ConversationItem(template=rich.Template(whatsapp=rich.WhatsAppTemplate(
+            namespace="ns", element_name="order_update", language=rich.TemplateLanguage(policy="deterministic", code="en"),
+            components=(rich.TemplateComponent(type="body", parameters=params),))))
+    messages = [Message(sender="0031612345678", recipients=[f"00316{rng.choice('12345')}{rng.randrange(10**6, 10**7)}"],
+                        body="fallback", allowed_channels=["WhatsApp", "SMS"],
+                        rich_content=rich.RichContent(conversation=(item(i),))) for i in range(1000)]
     return Request(product_token=ProductToken(TOKEN), messages=messages)
 
 
@@ -84,6 +98,13 @@ def main() -> None:
         ("hand-written lxml SubElement loop", lambda: hand_xml(ready)),
         ("cmcore.build_xml(ready request)", lambda: cmcore.build_xml(ready)),
     ]
+    wa_ready = cmcore.validate(whatsapp_batch(random.Random(SEED)))
+    wa_dicts = orjson.loads(cmcore.build_json(wa_ready))
+    rows += [
+        ("WhatsApp: orjson.dumps(prebuilt dicts)", lambda: orjson.dumps(wa_dicts)),
+        ("WhatsApp: json.dumps(prebuilt dicts)", lambda: json.dumps(wa_dicts).encode()),
+        ("WhatsApp: cmcore.build_json(ready request)", lambda: cmcore.build_json(wa_ready)),
+    ]
     results = {label: median_ms(func) for label, func in rows}
     for label, ms in results.items():
         print(f"  {label}: {ms:.2f} ms", file=sys.stderr)
@@ -92,8 +113,9 @@ def main() -> None:
              f"`python benchmarks/bench_builders.py`, seed {SEED}: a 1000-message SMS batch, one recipient each; "
              "medians of 7 runs. Targets: JSON ≤ 3× orjson.dumps of prebuilt dicts, XML ≤ 1.5× a bare lxml loop.", "",
              "| contender | ms / batch | × its baseline |", "|---|---:|---:|"]
+    base_wa = results["WhatsApp: orjson.dumps(prebuilt dicts)"]
     for label, ms in results.items():
-        base = base_xml if "xml" in label.lower() else base_json
+        base = base_xml if "xml" in label.lower() else base_wa if label.startswith("WhatsApp") else base_json
         lines.append(f"| {label} | {ms:.2f} | {ms / base:.2f} |")
     numbers = [m.recipients[0] for m in raw.messages]
     national = ["06" + n[5:] for n in numbers]

@@ -59,6 +59,8 @@ from cmcore._smart import (
     smart_encode,
 )
 
+from cmcore import rich
+
 __version__ = "0.1.0"
 
 __all__ = [

@@ -77,20 +77,29 @@ def _schema(cls: type) -> tuple[tuple[str, str, Any, bool], ...]:
     )
 
 
+_SCALARS = (str, int, float, bool)
+
+
 def _dump(value: Any) -> Any:
     """A rich content object as JSON-ready data; unset fields (None, empty) left out."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    fields = _DUMP_FIELDS.get(type(value))
+    if fields is not None:
         out = {}
-        for name, wire, _, _ in _schema(type(value)):
+        for name, wire in fields:
             item = getattr(value, name)
-            if item is not None and item != ():
-                out[wire] = _dump(item)
+            if item is None or item == ():
+                continue
+            out[wire] = item if type(item) in _SCALARS else _dump(item)
         return out
+    if isinstance(value, (tuple, list)):
+        return [item if type(item) in _SCALARS else _dump(item) for item in value]
     if isinstance(value, enum.Enum):
         return value.value
-    if isinstance(value, (tuple, list)):
-        return [_dump(item) for item in value]
     return value
+
+
+# (field, wire key) of each rich content class, looked up by exact type when dumping.
+_DUMP_FIELDS = {cls: tuple((name, wire) for name, wire, _, _ in _schema(cls)) for cls in _rich.RICH_CLASSES}
 
 
 def _is(hint: Any, value: Any) -> bool:

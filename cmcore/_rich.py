@@ -363,6 +363,16 @@ class RichContent:
     suggestions: tuple[Suggestion, ...] = ()
 
 
+__all__ = [
+    "Calendar", "Carousel", "Contact", "ContactAddress", "ContactEmail", "ContactName", "ContactOrg",
+    "ContactPhone", "ContactUrl", "ConversationItem", "Dial", "Interactive", "InteractiveAction",
+    "InteractiveButton", "InteractiveHeader", "InteractiveReply", "InteractiveRow", "InteractiveSection",
+    "InteractiveText", "ListPicker", "ListPickerOption", "LocalizableParam", "Location", "Media", "OAuth2",
+    "Product", "RichCard", "RichContent", "Suggestion", "SuggestionAction", "Template", "TemplateComponent",
+    "TemplateCurrency", "TemplateDateTime", "TemplateDateTimeComponent", "TemplateLanguage",
+    "TemplateParameter", "TimePicker", "TimeSlot", "WhatsAppTemplate",
+]
+
 #: Every rich content class, for the codec and the tests.
 RICH_CLASSES: tuple[type, ...] = (
     Media, Location, Calendar, Dial, Product, Suggestion, TemplateLanguage, TemplateCurrency,
