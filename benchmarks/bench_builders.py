@@ -24,10 +24,10 @@ import orjson
 from lxml import etree
 
 import cmcore
+from _results import write_section
 from cmcore import Message, ProductToken, Request, rich
 
 SEED = 20261122
-MARK = "<!-- bench_builders -->"
 TOKEN = "6f3a1c2e-9b4d-4e8f-a1b2-c3d4e5f60718"
 
 
@@ -109,7 +109,7 @@ def main() -> None:
     for label, ms in results.items():
         print(f"  {label}: {ms:.2f} ms", file=sys.stderr)
     base_json, base_xml = results["orjson.dumps(prebuilt dicts)"], results["hand-written lxml SubElement loop"]
-    lines = [MARK, "# Builder benchmark", "",
+    lines = ["# Builder benchmark", "",
              f"`python benchmarks/bench_builders.py`, seed {SEED}: a 1000-message SMS batch, one recipient each; "
              "medians of 7 runs. Targets: JSON ≤ 3× orjson.dumps of prebuilt dicts, XML ≤ 1.5× a bare lxml loop.", "",
              "| contender | ms / batch | × its baseline |", "|---|---:|---:|"]
@@ -124,9 +124,7 @@ def main() -> None:
     lines += ["", "| phone numbers | µs / number |", "|---|---:|"]
     for label, func in per:
         lines.append(f"| {label} | {median_ms(func, 5) * 1e3 / len(numbers):.1f} |")
-    old = args.out.read_text() if args.out.exists() else ""
-    kept = old.split(MARK)[0].rstrip()
-    args.out.write_text((kept + "\n\n" if kept else "") + "\n".join(lines) + "\n")
+    write_section("bench_builders", lines, args.out)
     print(f"wrote {args.out}", file=sys.stderr)
 
 

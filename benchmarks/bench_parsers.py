@@ -22,9 +22,9 @@ import orjson
 from lxml import etree
 
 import cmcore
+from _results import write_section
 
 SEED = 20261122
-MARK = "<!-- bench_parsers -->"
 
 
 def json_report(rng: random.Random) -> bytes:
@@ -86,7 +86,7 @@ def main() -> None:
     xml_docs = [xml_report(rng) for _ in range(n)]
     responses = [send_response(rng) for _ in range(n // 10)]
     plain = etree.XMLParser()
-    lines = [MARK, "# Parser benchmark", "",
+    lines = ["# Parser benchmark", "",
              f"`python benchmarks/bench_parsers.py{' --quick' if args.quick else ''}`, seed {SEED}; medians of 5 runs.",
              "Targets: JSON status reports ≤ 3× `orjson.loads`, XML status reports ≤ 2× `lxml.etree.fromstring`.", ""]
     lines += table("JSON status reports", json_docs, [
@@ -96,9 +96,7 @@ def main() -> None:
         ("cmcore.parse_status_report", cmcore.parse_status_report)], 5)
     lines += table("JSON send responses (1-10 messages)", responses, [
         ("orjson.loads", orjson.loads), ("cmcore.parse_response", cmcore.parse_response)], 5)
-    old = args.out.read_text() if args.out.exists() else ""
-    kept = old.split(MARK)[0].rstrip()
-    args.out.write_text((kept + "\n\n" if kept else "") + "\n".join(lines))
+    write_section("bench_parsers", lines, args.out)
     print(f"wrote {args.out}", file=sys.stderr)
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import cmcore
 from cmcore import _gsm7, _segment_py, _sms
+from _results import write_section
 
 try:
     import smsutil
@@ -223,7 +224,7 @@ def main() -> None:
     for name, texts in corpora:
         lines += bench_corpus(name, texts, 2_000 if "1000" in name else 20_000 // scale, 5)
     lines += bench_megabyte(corpus_megabyte(rng), 5)
-    args.out.write_text("\n".join(lines))
+    write_section("bench_segment", lines, args.out)
     print(f"wrote {args.out}", file=sys.stderr)
 
 
