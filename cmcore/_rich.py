@@ -108,14 +108,11 @@ class TemplateDateTimeComponent:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class TemplateDateTime:
+class TemplateDateTime(TemplateDateTimeComponent):
+    """A date_time parameter: the component's fields inline (components format), or nested
+    in ``component`` (localizable_params format)."""
+
     fallback_value: str | None = None
-    day_of_week: int | str | None = None  # a number, or a day name in the older format
-    day_of_month: int | None = None
-    year: int | None = None
-    month: int | None = None
-    hour: int | None = None
-    minute: int | None = None
     timestamp: int | None = None
     component: TemplateDateTimeComponent | None = None  # localizable_params spelling
 
