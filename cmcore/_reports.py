@@ -142,23 +142,36 @@ def _build(values: list[Any]) -> StatusReport:
     return report
 
 
-def _report(msg: Mapping[str, Any], where: str) -> StatusReport:
-    """Build one report from a message's fields (keys lower case), in one pass over them."""
+def _report(msg: Mapping[str, Any], where: str, defaults: Mapping[str, Any] = _EMPTY) -> StatusReport:
+    """Build one report from a message's fields in one pass, keys read case-insensitively.
+
+    ``defaults`` (keys in lower case) are fields of the enclosing ``messages`` that the
+    message itself does not set.
+    """
     values: list[Any] = [None] * len(_FIELDS)
     extra: dict[str, Any] = {}
     status: Mapping[str, Any] = _EMPTY
-    for key, value in msg.items():
-        at = _TEXT_AT.get(key)
+    seen: set[str] = set()
+    pairs: Any = msg.items()
+    if defaults:
+        own = {key.lower() for key in msg}
+        pairs = [*pairs, *((k, v) for k, v in defaults.items() if k not in own)]
+    for key, value in pairs:
+        low = key.lower()
+        if low in seen:
+            raise ResponseError(f"key {key!r} appears twice (keys ignore case)", location=where)
+        seen.add(low)
+        at = _TEXT_AT.get(low)
         if at is not None:
-            values[at] = _text(value, f"{where}.{key}")
-        elif key in _TIME_AT:
-            text = _text(value, f"{where}.{key}")
-            if text is not None and values[_TIME_AT[key]] is None:
-                values[_TIME_AT[key]] = parse_time(text, f"{where}.{key}")
-        elif key == "status":
+            values[at] = _text(value, f"{where}.{low}")
+        elif low in _TIME_AT:
+            text = _text(value, f"{where}.{low}")
+            if text is not None and values[_TIME_AT[low]] is None:
+                values[_TIME_AT[low]] = parse_time(text, f"{where}.{low}")
+        elif low == "status":
             status = value if type(value) is _Folded else _fold(value, f"{where}.status")
         else:
-            extra[key] = value
+            extra[low] = value
     for key in status.keys() - _STATUS_FIELDS:
         extra[f"status.{key}"] = status[key]
     code = _code(status.get("code"), f"{where}.status.code", _STATUS_CODES, StatusCode)
@@ -180,21 +193,34 @@ class _Folded(dict):  # type: ignore[type-arg]
     """Fields already folded to lower case (from XML), so they need no second fold."""
 
 
+def _child(obj: Any, key: str, where: str) -> Any:
+    """``obj[key]`` with the key read case-insensitively, as the gateway writes keys."""
+    if not isinstance(obj, dict):
+        raise ResponseError(f"expected an object, got {type(obj).__name__}", location=where)
+    if key in obj and len(obj) == 1:
+        return obj[key]
+    found = [k for k in obj if k.lower() == key]
+    if len(found) > 1:
+        raise ResponseError(f"key {found[1]!r} appears twice (keys ignore case)", location=where)
+    return obj[found[0]] if found else None
+
+
 def _json_reports(data: str | bytes) -> list[StatusReport]:
     try:
         doc = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         raise ResponseError(f"malformed JSON: {exc}", location="body") from None
-    messages = _fold(_fold(doc, "report").get("messages"), "messages")
-    msgs = messages.get("msg")
+    messages = _child(doc, "messages", "report")
+    msgs = _child(messages, "msg", "messages")
     if msgs is None:
         raise ResponseError("no msg in the status report", location="messages.msg")
     items = msgs if isinstance(msgs, list) else [msgs]
-    defaults = {k: v for k, v in messages.items() if k != "msg"}
+    defaults = {k.lower(): v for k, v in messages.items() if k.lower() != "msg"} if len(messages) > 1 else _EMPTY
     reports = []
     for i, item in enumerate(items):
-        fields = _fold(item, f"msg[{i}]")
-        reports.append(_report({**defaults, **fields} if defaults else fields, f"msg[{i}]"))
+        if not isinstance(item, dict):
+            raise ResponseError(f"expected an object, got {type(item).__name__}", location=f"msg[{i}]")
+        reports.append(_report(item, f"msg[{i}]", defaults))
     return reports
 
 
@@ -243,7 +269,7 @@ def _xml_reports(data: bytes) -> list[StatusReport]:
     msgs = [c for c in root if type(c.tag) is str and _local(c.tag) == "msg"]
     if not msgs:
         raise ResponseError("no MSG in the status report", location="MESSAGES")
-    return [_report({**defaults, **_element_fields(m)}, f"msg[{i}]") for i, m in enumerate(msgs)]
+    return [_report(_element_fields(m), f"msg[{i}]", defaults) for i, m in enumerate(msgs)]
 
 
 def parse_status_report(data: bytes | str, /, *, max_size: int = MAX_REPORT_SIZE) -> list[StatusReport]:

@@ -97,6 +97,8 @@ def test_times_with_an_offset_are_converted() -> None:
     (b'{"messages": {"msg": {"to": "1", "status": {"code": 2}, "received": "2024-02-30T00:00:00"}}}', "msg[0].received"),
     (b'{"messages": {"msg": {"to": ["1"], "status": {"code": 2}}}}', "msg[0].to"),
     (b'{"messages": {}}', "messages.msg"),
+    (b'{"messages": {"msg": {"to": "1", "To": "2", "status": {"code": 2}}}}', "msg[0]"),
+    (b'{"messages": {"msg": {"status": {"code": 2}}}, "Messages": {}}', "report"),
     (b'{"messages": {"msg": [1]}}', "msg[0]"),
     (b'{"messages": {"msg": {"to": "1", "status": {"code": 2}}', "body"),
     (b"<MESSAGES><MSG><TO>1</TO></MSG>", "body"),
