@@ -117,6 +117,7 @@ __all__ = [
     "load_json",
     "load_rich_content",
     "normalize_phone",
+    "rich",
     "parse_delivery_receipt",
     "parse_response",
     "parse_status_report",
