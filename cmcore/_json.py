@@ -1,6 +1,7 @@
 """The JSON interface: ``build_json()`` (orjson), ``load_json()``, ``chunk()``, endpoints.
 
-The only module that knows the JSON wire names. Canonical form: one spelling a key, keys in
+The only module that knows the JSON wire names; the wire kernel (``_wire.pyx``, or its twin)
+writes the ``msg`` array by the layout given here. Canonical form: one spelling a key, keys in
 a fixed order, unset fields left out (never ``null``). Loading reads keys case-insensitively,
 as the gateway does, and reports unknown keys and duplicates instead of dropping them.
 """
@@ -20,8 +21,10 @@ import orjson
 
 from cmcore._errors import PayloadError, Problems
 from cmcore._models import BodyType, Message, ProductToken, Request
-from cmcore import _rich
-from cmcore._validate import MAX_MESSAGES, validate
+from cmcore import _kernel, _rich
+from cmcore._validate import MAX_MESSAGES, camel, validate
+
+_wire = _kernel.load("_wire")
 
 JSON_ENDPOINT = "https://gw.cmtelecom.com/v1.0/message"
 JSON_ENDPOINT_SOUTH_AFRICA = "https://gw.cmtelecom.co.za/v1.0/message"
@@ -61,44 +64,18 @@ _SPELLED = {(_rich.Suggestion, "postback_data"): "postbackdata",
             (_rich.ConversationItem, "list_picker"): "listpicker"}
 
 
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.capitalize() for part in rest)
-
-
 @functools.cache
 def _schema(cls: type) -> tuple[tuple[str, str, Any, bool], ...]:
     """(field, wire key, type, required) for each field of a rich content class."""
     hints = typing.get_type_hints(cls)
     return tuple(
-        (f.name, _SPELLED.get((cls, f.name), f.name if cls in _SNAKE else _camel(f.name)), hints[f.name],
+        (f.name, _SPELLED.get((cls, f.name), f.name if cls in _SNAKE else camel(f.name)), hints[f.name],
          f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING)
         for f in dataclasses.fields(cls)
     )
 
 
-_SCALARS = (str, int, float, bool)
-
-
-def _dump(value: Any) -> Any:
-    """A rich content object as JSON-ready data; unset fields (None, empty) left out."""
-    fields = _DUMP_FIELDS.get(type(value))
-    if fields is not None:
-        out = {}
-        for name, wire in fields:
-            item = getattr(value, name)
-            if item is None or item == ():
-                continue
-            out[wire] = item if type(item) in _SCALARS else _dump(item)
-        return out
-    if isinstance(value, (tuple, list)):
-        return [item if type(item) in _SCALARS else _dump(item) for item in value]
-    if isinstance(value, enum.Enum):
-        return value.value
-    return value
-
-
-# (field, wire key) of each rich content class, looked up by exact type when dumping.
+# (field, wire key) of each rich content class, looked up by exact type when writing.
 _DUMP_FIELDS = {cls: tuple((name, wire) for name, wire, _, _ in _schema(cls)) for cls in _rich.RICH_CLASSES}
 
 
@@ -168,23 +145,30 @@ def load_rich_content(data: Any, /, *, location: str = "richContent") -> _rich.R
     return rich  # type: ignore[no-any-return]
 
 
-def _message(msg: Message) -> dict[str, Any]:
-    body: dict[str, Any] = {"type": msg.body_type.value, "content": msg.body} if msg.body_type else {"content": msg.body}
-    out: dict[str, Any] = {"from": msg.sender, "to": [{"number": to} for to in msg.recipients], "body": body}
-    for key, value in (("dcs", msg.dcs), ("reference", msg.reference),
-                       ("customGrouping", msg.custom_grouping), ("customGrouping2", msg.custom_grouping2),
-                       ("customGrouping3", msg.custom_grouping3), ("validity", msg.validity),
-                       ("minimumNumberOfMessageParts", msg.min_parts),
-                       ("maximumNumberOfMessageParts", msg.max_parts)):
-        if value is not None:
-            out[key] = value
-    if msg.allowed_channels:
-        out["allowedChannels"] = [str(c) for c in msg.allowed_channels]
-    if msg.app_key is not None:
-        out["appKey"] = msg.app_key
-    if msg.rich_content is not None:
-        out["richContent"] = _dump(msg.rich_content)
-    return out
+# The layout of a msg object, in canonical key order: (attribute, key, kind, ...). The wire
+# kernel writes it; fields that are None or () are left out, as are unset rich fields.
+_MSG_LAYOUT = (
+    ("sender", "from", _wire.VALUE),
+    ("recipients", "to", _wire.NUMBERS, "number"),
+    ("body", "body", _wire.BODY, "body_type", "type", "content"),
+    ("dcs", "dcs", _wire.VALUE),
+    ("reference", "reference", _wire.VALUE),
+    ("custom_grouping", "customGrouping", _wire.VALUE),
+    ("custom_grouping2", "customGrouping2", _wire.VALUE),
+    ("custom_grouping3", "customGrouping3", _wire.VALUE),
+    ("validity", "validity", _wire.VALUE),
+    ("min_parts", "minimumNumberOfMessageParts", _wire.VALUE),
+    ("max_parts", "maximumNumberOfMessageParts", _wire.VALUE),
+    ("allowed_channels", "allowedChannels", _wire.VALUE),
+    ("app_key", "appKey", _wire.VALUE),
+    ("rich_content", "richContent", _wire.VALUE),
+)
+_PLAN = _wire.prepare(Message, _MSG_LAYOUT, _DUMP_FIELDS)
+
+
+def _dump(value: Any) -> bytes:
+    """The JSON of one rich content object, as it is written inside a message."""
+    return _wire.dump_value(value, _PLAN)  # type: ignore[no-any-return]
 
 
 def build_json(request: Request, /, *, allow_custom_channels: bool = False) -> bytes:
@@ -194,10 +178,9 @@ def build_json(request: Request, /, *, allow_custom_channels: bool = False) -> b
     first and build from its result. Raises ``PayloadError`` with every problem found.
     """
     checked = validate(request, allow_custom_channels=allow_custom_channels)
-    return orjson.dumps({"messages": {
-        "authentication": {"producttoken": checked.product_token.reveal()},
-        "msg": [_message(m) for m in checked.messages],
-    }})
+    return b"".join((b'{"messages":{"authentication":{"producttoken":',
+                     orjson.dumps(checked.product_token.reveal()), b'},"msg":',
+                     _wire.dump_messages(checked.messages, _PLAN), b"}}"))
 
 
 def json_request(request: Request, /, *, endpoint: str = JSON_ENDPOINT,

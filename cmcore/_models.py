@@ -135,8 +135,9 @@ class Request:
     product_token: ProductToken
     messages: tuple[Message, ...] = field(default=())
     #: Set by validate() on what it returns: a frozen request that passed stays valid, so the
-    #: builders need not check it again.
-    _checked: bool = field(default=False, init=False, repr=False, compare=False)
+    #: builders need not check it again. 0: not checked; 1: checked, every channel a known
+    #: one; 2: checked with custom channels allowed, so it passes again only where they are.
+    _checked: int = field(default=0, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if isinstance(self.product_token, str):

@@ -22,10 +22,14 @@ from typing import Any
 import orjson
 from lxml import etree
 
+from cmcore import _kernel
 from cmcore._codes import DeliveryError, StatusCode
 from cmcore._errors import ResponseError
 from cmcore._models import AMSTERDAM
 from cmcore._responses import _as_text, _fold
+
+_wire = _kernel.load("_wire")
+_xmltree = _kernel.load("_xmltree")
 
 #: The largest status report document parse_status_report() reads.
 MAX_REPORT_SIZE = 16 * 1024 * 1024
@@ -60,7 +64,19 @@ class StatusReport:
     extra: Mapping[str, Any] = field(default_factory=lambda: _EMPTY, compare=False)
 
 
-_FAST_TIME = "--T::"
+_fromisoformat = datetime.fromisoformat
+_combine = datetime.combine
+
+
+def _plain_time(text: str) -> datetime | None:
+    """``yyyy-mm-ddThh:ii:ss`` exactly, as Amsterdam time; None for any other form."""
+    if len(text) == 19 and text[4] == "-" == text[7] and text[13] == ":" == text[16] and text[10] in "T ":
+        try:
+            moment = _fromisoformat(text)
+        except ValueError:
+            return None  # the full parse says what is wrong
+        return _combine(moment, moment.time(), AMSTERDAM)  # replace(tzinfo=) is slower
+    return None
 
 
 def parse_time(text: str, location: str) -> datetime:
@@ -69,11 +85,9 @@ def parse_time(text: str, location: str) -> datetime:
     An offset or ``Z``, where one is given, is honoured and converted to Amsterdam time.
     Of the two readings of an hour that repeats when summer time ends, the first is taken.
     """
-    if len(text) == 19 and text[4] + text[7] + text[10] + text[13] + text[16] == _FAST_TIME:
-        try:
-            return datetime.fromisoformat(text).replace(tzinfo=AMSTERDAM)
-        except ValueError:
-            pass  # the full parse below says what is wrong
+    plain = _plain_time(text)
+    if plain is not None:
+        return plain
     match = _TIME.fullmatch(text.strip())
     if not match:
         raise ResponseError(f"expected a time like 2024-03-31T14:05:00, got {text!r:.60}",
@@ -120,7 +134,7 @@ def _code(value: Any, where: str, table: dict[str, Any], kind: type) -> Any:
 
 
 _FIELDS = [f.name for f in dataclasses.fields(StatusReport)]
-_SETTERS = [getattr(StatusReport, name).__set__ for name in _FIELDS]
+_DESCRIPTORS = tuple(getattr(StatusReport, name) for name in _FIELDS)
 _AT = {name: i for i, name in enumerate(_FIELDS)}
 # wire key (lower case) -> index of the StatusReport field; times are parsed, the rest text.
 _TEXT_AT = {"to": _AT["to"], "reference": _AT["reference"], "operator": _AT["operator"],
@@ -129,68 +143,77 @@ _TEXT_AT = {"to": _AT["to"], "reference": _AT["reference"], "operator": _AT["ope
             "customgrouping3": _AT["custom_grouping3"]}
 _TIME_AT = {"received": _AT["received"], "created": _AT["created"], "sent": _AT["sent"],
             "send": _AT["sent"]}
-_STATUS_FIELDS = {"code", "errorcode", "errordescription", "description", "statusdescription"}
-_new = object.__new__
+_NO_STATUS: dict[str, Any] = {}  # read, never written
+_STATUS_AT = {"code": 0, "errorcode": 1, "errordescription": 2, "description": 3, "statusdescription": 4}
+_STATUS, _ERROR_CODE, _ERROR_TEXT, _STATUS_TEXT, _EXTRA = (
+    _AT["status"], _AT["error_code"], _AT["error_description"], _AT["status_description"], _AT["extra"])
 
 
-def _build(values: list[Any]) -> StatusReport:
-    """A StatusReport from its field values in order, written through the slot descriptors
-    (half the time of the generated frozen ``__init__``; parsers build one a message)."""
-    report: StatusReport = _new(StatusReport)
-    for setter, value in zip(_SETTERS, values):
-        setter(report, value)
-    return report
+def _twice(obj: Mapping[str, Any], where: str) -> ResponseError:
+    seen: set[str] = set()
+    key = next(k for k in obj if k.lower() in seen or seen.add(k.lower()))  # type: ignore[func-returns-value]
+    return ResponseError(f"key {key!r} appears twice (keys ignore case)", location=where)
 
 
-def _report(msg: Mapping[str, Any], where: str, defaults: Mapping[str, Any] = _EMPTY) -> StatusReport:
-    """Build one report from a message's fields in one pass, keys read case-insensitively.
+def _report(msg: dict[str, Any], i: int, defaults: dict[str, Any] | None = None) -> StatusReport:
+    """Build the report of ``msg[i]`` from its fields, keys read case-insensitively.
 
     ``defaults`` (keys in lower case) are fields of the enclosing ``messages`` that the
-    message itself does not set.
+    message itself does not set. Location strings are made only for an error.
     """
     values: list[Any] = [None] * len(_FIELDS)
-    extra: dict[str, Any] = {}
-    status: Mapping[str, Any] = _EMPTY
-    seen: set[str] = set()
-    pairs: Any = msg.items()
-    if defaults:
-        own = {key.lower() for key in msg}
-        pairs = [*pairs, *((k, v) for k, v in defaults.items() if k not in own)]
-    for key, value in pairs:
-        low = key.lower()
-        if low in seen:
-            raise ResponseError(f"key {key!r} appears twice (keys ignore case)", location=where)
-        seen.add(low)
-        at = _TEXT_AT.get(low)
+    rest = _wire.pick(msg, _TEXT_AT, values, defaults)  # text fields set; times, status, the rest back
+    if rest is None:
+        raise _twice(msg, f"msg[{i}]")
+    extra: dict[str, Any] | None = None
+    status: Any = _NO_STATUS
+    for key, value in rest.items():
+        at = _TIME_AT.get(key)
         if at is not None:
-            values[at] = _text(value, f"{where}.{low}")
-        elif low in _TIME_AT:
-            text = _text(value, f"{where}.{low}")
-            if text is not None and values[_TIME_AT[low]] is None:
-                values[_TIME_AT[low]] = parse_time(text, f"{where}.{low}")
-        elif low == "status":
-            status = value if type(value) is _Folded else _fold(value, f"{where}.status")
+            text = (value or None) if type(value) is str else _text(value, f"msg[{i}].{key}")
+            if text is not None and values[at] is None:
+                values[at] = _plain_time(text) or parse_time(text, f"msg[{i}].{key}")
+        elif key == "status":
+            status = value
+        elif key in _TEXT_AT:  # a text field given as a number, or a wrong type
+            values[_TEXT_AT[key]] = _text(value, f"msg[{i}].{key}")
         else:
-            extra[low] = value
-    for key in status.keys() - _STATUS_FIELDS:
-        extra[f"status.{key}"] = status[key]
-    code = _code(status.get("code"), f"{where}.status.code", _STATUS_CODES, StatusCode)
-    if code is None:
-        raise ResponseError("a status report needs a status code", location=f"{where}.status.code")
-    values[_AT["status"]] = code
-    values[_AT["error_code"]] = _code(status.get("errorcode"), f"{where}.status.errorcode",
-                                      _DELIVERY_ERRORS, DeliveryError)
-    values[_AT["error_description"]] = _text(status.get("errordescription"),
-                                             f"{where}.status.errordescription")
-    described = status.get("description") or status.get("statusdescription")
+            if extra is None:
+                extra = {}
+            extra[key] = value
+    if not isinstance(status, dict):
+        raise ResponseError(f"expected an object, got {type(status).__name__}", location=f"msg[{i}].status")
+    # code, errorcode, errordescription, description, statusdescription: as text where given so
+    given: list[Any] = [None] * 5
+    others = _wire.pick(status, _STATUS_AT, given)
+    if others is None:
+        raise _twice(status, f"msg[{i}].status")
+    for key, value in others.items():
+        if key in _STATUS_AT:
+            given[_STATUS_AT[key]] = value  # not text: read below, or refused there
+        else:
+            extra = extra or {}
+            extra[f"status.{key}"] = value
+    code, error, error_text, described, status_text = given
+    found = _STATUS_CODES.get(code) if type(code) is str else None  # members may be falsy (0)
+    if found is None:
+        found = _code(code, f"msg[{i}].status.code", _STATUS_CODES, StatusCode)
+        if found is None:
+            raise ResponseError("a status report needs a status code", location=f"msg[{i}].status.code")
+    values[_STATUS] = found
+    if error is not None:
+        delivery = _DELIVERY_ERRORS.get(error) if type(error) is str else None
+        if delivery is None:
+            delivery = _code(error, f"msg[{i}].status.errorcode", _DELIVERY_ERRORS, DeliveryError)
+        values[_ERROR_CODE] = delivery
+    if error_text is not None:
+        values[_ERROR_TEXT] = _text(error_text, f"msg[{i}].status.errordescription")
+    described = described or status_text
     if described is not None:
-        values[_AT["status_description"]] = _text(described, f"{where}.status.description")
-    values[_AT["extra"]] = MappingProxyType(extra) if extra else _EMPTY
-    return _build(values)
-
-
-class _Folded(dict):  # type: ignore[type-arg]
-    """Fields already folded to lower case (from XML), so they need no second fold."""
+        values[_STATUS_TEXT] = _text(described, f"msg[{i}].status.description")
+    values[_EXTRA] = MappingProxyType(extra) if extra else _EMPTY
+    report: StatusReport = _wire.fill(StatusReport, _DESCRIPTORS, values)
+    return report
 
 
 def _child(obj: Any, key: str, where: str) -> Any:
@@ -210,18 +233,31 @@ def _json_reports(data: str | bytes) -> list[StatusReport]:
         doc = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         raise ResponseError(f"malformed JSON: {exc}", location="body") from None
-    messages = _child(doc, "messages", "report")
-    msgs = _child(messages, "msg", "messages")
+    if type(doc) is dict and len(doc) == 1 and "messages" in doc:
+        messages = doc["messages"]  # the gateway's own spelling: no search needed
+    else:
+        messages = _child(doc, "messages", "report")
+    if type(messages) is dict and len(messages) == 1 and "msg" in messages:
+        msgs = messages["msg"]
+    else:
+        msgs = _child(messages, "msg", "messages")
     if msgs is None:
         raise ResponseError("no msg in the status report", location="messages.msg")
+    if type(msgs) is dict:
+        return [_report(msgs, 0)] if len(messages) == 1 else [_report(msgs, 0, _defaults(messages))]
     items = msgs if isinstance(msgs, list) else [msgs]
-    defaults = {k.lower(): v for k, v in messages.items() if k.lower() != "msg"} if len(messages) > 1 else _EMPTY
+    defaults = _defaults(messages) if len(messages) > 1 else None
     reports = []
     for i, item in enumerate(items):
         if not isinstance(item, dict):
             raise ResponseError(f"expected an object, got {type(item).__name__}", location=f"msg[{i}]")
-        reports.append(_report(item, f"msg[{i}]", defaults))
+        reports.append(_report(item, i, defaults))
     return reports
+
+
+def _defaults(messages: dict[str, Any]) -> dict[str, Any]:
+    """The fields of ``messages`` other than ``msg``: each message's defaults."""
+    return {k.lower(): v for k, v in messages.items() if k.lower() != "msg"}
 
 
 class _Parsers(threading.local):
@@ -248,28 +284,17 @@ def _local(tag: str) -> str:
     return tag.rpartition("}")[2].lower() if tag[0] == "{" else tag.lower()
 
 
-def _element_fields(element: Any) -> _Folded:
-    fields = _Folded((k.lower(), v) for k, v in element.attrib.items())
-    for child in element:
-        tag = child.tag
-        if type(tag) is not str:
-            continue  # an unexpanded entity reference
-        key = _local(tag)
-        if key in fields:
-            raise ResponseError(f"<{tag}> appears twice", location=f"line {child.sourceline}")
-        fields[key] = _element_fields(child) if len(child) else (child.text or "").strip()
-    return fields
-
-
 def _xml_reports(data: bytes) -> list[StatusReport]:
     root = parse_xml(data)
     if _local(root.tag) != "messages":
         raise ResponseError(f"expected <MESSAGES>, got <{root.tag}>", location="body")
-    defaults = {k.lower(): v for k, v in root.attrib.items()}
-    msgs = [c for c in root if type(c.tag) is str and _local(c.tag) == "msg"]
-    if not msgs:
+    found = _xmltree.messages(root)
+    if type(found) is tuple:
+        raise ResponseError(f"<{found[0]}> appears twice", location=f"line {found[1]}")
+    if not found:
         raise ResponseError("no MSG in the status report", location="MESSAGES")
-    return [_report(_element_fields(m), f"msg[{i}]", defaults) for i, m in enumerate(msgs)]
+    defaults = {k.lower(): v for k, v in root.items()}
+    return [_report(m, i, defaults) for i, m in enumerate(found)]
 
 
 def parse_status_report(data: bytes | str, /, *, max_size: int = MAX_REPORT_SIZE) -> list[StatusReport]:
@@ -278,6 +303,8 @@ def parse_status_report(data: bytes | str, /, *, max_size: int = MAX_REPORT_SIZE
     Returns one ``StatusReport`` a message. Raises ``TypeError`` for input that is not bytes
     or str, and ``ResponseError`` for malformed, oversized or hostile input.
     """
+    if type(data) is bytes and len(data) <= max_size and data[:1] == b"{":
+        return _json_reports(data)  # the common case, without a copy
     raw = _as_text(data, "parse_status_report", max_size)
     body = raw.encode("utf-8") if isinstance(raw, str) else raw
     stripped = body.lstrip(b"\xef\xbb\xbf \t\r\n")

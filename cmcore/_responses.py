@@ -19,6 +19,7 @@ from typing import Any
 
 import orjson
 
+from cmcore import _kernel
 from cmcore._codes import ErrorCode
 from cmcore._errors import ResponseError
 
@@ -204,12 +205,16 @@ def _get(obj: Mapping[str, Any], key: str, kind: type | tuple[type, ...], where:
     return value
 
 
+_wire = _kernel.load("_wire")
+_NO_KEYS: dict[str, int] = {}
+
+
 def _fold(obj: object, where: str) -> dict[str, Any]:
     """An object with keys folded to lower case, as the gateway treats them."""
     if not isinstance(obj, dict):
         raise ResponseError(f"expected an object, got {type(obj).__name__}", location=where)
-    folded = {key.lower(): value for key, value in obj.items()}
-    if len(folded) != len(obj):
+    folded: dict[str, Any] | None = _wire.pick(obj, _NO_KEYS, [])  # every field comes back, folded
+    if folded is None:
         seen: set[str] = set()
         twice = next(k for k in obj if k.lower() in seen or seen.add(k.lower()))  # type: ignore[func-returns-value]
         raise ResponseError(f"key {twice!r} appears twice (keys ignore case)", location=where)

@@ -1,8 +1,8 @@
 """SMS segmentation: the public ``Encoding``, ``Segmentation``, ``analyze()``, ``split()``.
 
-The kernel is chosen here, once: the compiled ``cmcore._segment`` unless the environment says
-``CMCORE_NO_EXTENSIONS=1``, which selects the pure-Python twin. A missing compiled kernel is
-an ``ImportError``, never a silent fall back to the slow one.
+The kernel is chosen here, once, by the rule of ``_kernel.py``: the compiled
+``cmcore._segment`` unless the environment says ``CMCORE_NO_EXTENSIONS=1``, which selects the
+pure-Python twin. A missing compiled kernel is an ``ImportError``, never a silent fall back.
 
 Rules kept (3GPP TS 23.038 / 23.040, CM "SMS - Multipart"): a text is GSM-7 when every
 character is in the basic or extension table, else UCS-2; one part holds 160 septets or 70
@@ -14,7 +14,6 @@ surrogate pair. Part counts are not capped here; ``max_parts`` makes a cap an er
 from __future__ import annotations
 
 import enum
-import os
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -22,25 +21,10 @@ from types import ModuleType
 from typing import overload
 
 from cmcore import _gsm7
+from cmcore import _kernel as _kernel_rule
 from cmcore._errors import EncodingError, PartsLimitError
 
-
-def _load_kernel() -> ModuleType:
-    if os.environ.get("CMCORE_NO_EXTENSIONS", "") not in ("", "0"):
-        from cmcore import _segment_py
-
-        return _segment_py
-    try:
-        from cmcore import _segment  # type: ignore[attr-defined, unused-ignore]
-    except ImportError as exc:
-        raise ImportError(
-            "cmcore's compiled kernel cmcore._segment is not built: reinstall cmcore where a C "
-            "compiler is available, or set CMCORE_NO_EXTENSIONS=1 to use the pure-Python twin"
-        ) from exc
-    return _segment  # type: ignore[no-any-return, unused-ignore]
-
-
-_kernel: ModuleType = _load_kernel()
+_kernel: ModuleType = _kernel_rule.load("_segment")
 
 #: Which kernel a plain ``import cmcore`` chose: ``"cython"`` or ``"python"``.
 KERNEL: str = "python" if _kernel.__name__.endswith("_py") else "cython"

@@ -12,6 +12,7 @@ groupings", "Validity period", "SMS - Multipart", "Custom DCS", "HTTP GET protoc
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -146,7 +147,43 @@ def _parts(msg: Message, where: str, errors: Problems) -> None:
                    f"{msg.max_parts}", 305, f"{where}.minimumNumberOfMessageParts")
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# (attribute, wire key, code) of the message's own text fields that UTF-8 must carry.
+_UTF8_FIELDS = (("sender", "from", 301), ("recipients", "to", 302), ("body", "body", 304),
+                ("allowed_channels", "allowedChannels", 305), ("custom_grouping", "customGrouping", 305),
+                ("custom_grouping2", "customGrouping2", 305), ("custom_grouping3", "customGrouping3", 305),
+                ("validity", "validity", 305), ("app_key", "appKey", 305), ("rich_content", "richContent", 305))
+
+
+def camel(name: str) -> str:
+    """``postback_data`` -> ``postbackData``: the default JSON spelling of a field."""
+    head, *rest = name.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
+@functools.cache
+def _keys(cls: type) -> tuple[tuple[str, str], ...]:
+    return tuple((f.name, camel(f.name)) for f in dataclasses.fields(cls))
+
+
+def _utf8(value: Any, where: str, code: int, errors: Problems) -> None:
+    """Report text that UTF-8 cannot carry (a lone surrogate) wherever it is in ``value``."""
+    if isinstance(value, str):
+        found = None if value.isascii() else _LONE_SURROGATE.search(value)
+        if found:
+            errors.add(f"a lone surrogate U+{ord(found.group()):04X} at index {found.start()}: "
+                       "UTF-8, and so JSON, cannot carry it", code, where)
+    elif isinstance(value, (tuple, list)):
+        for i, item in enumerate(value):
+            _utf8(item, f"{where}[{i}]", code, errors)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for name, key in _keys(type(value)):
+            _utf8(getattr(value, name), f"{where}.{key}", code, errors)
+
+
 def _texts(msg: Message, where: str, errors: Problems) -> None:
+    for name, key, code in _UTF8_FIELDS:
+        _utf8(getattr(msg, name), f"{where}.{key}", code, errors)
     if msg.reference is not None and not (isinstance(msg.reference, str) and _REFERENCE.fullmatch(msg.reference)):
         errors.add(f"reference {msg.reference!r}: 1 to 32 letters, digits or _", 305, f"{where}.reference")
     for name in ("custom_grouping", "custom_grouping2", "custom_grouping3"):
@@ -261,8 +298,7 @@ def validate(
     """
     if not isinstance(request, Request):
         raise TypeError(f"validate() argument 'request' must be a Request, not {type(request).__name__}")
-    if request._checked and now is None and not truncate and all(
-            isinstance(c, Channel) for m in request.messages for c in m.allowed_channels):
+    if (request._checked == 1 or request._checked == 2 and allow_custom_channels) and now is None and not truncate:
         return request
     if now is not None and now.tzinfo is None:
         raise ValueError("validate(): now must be an aware datetime")
@@ -281,5 +317,6 @@ def validate(
     messages = [_message(m, f"msg[{i}]", errors, options) for i, m in enumerate(request.messages)]
     errors.raise_any()
     checked = Request(product_token=ProductToken(token), messages=tuple(m for m in messages if m))
-    object.__setattr__(checked, "_checked", True)
+    custom = any(not isinstance(c, Channel) for m in checked.messages for c in m.allowed_channels)
+    object.__setattr__(checked, "_checked", 2 if custom else 1)
     return checked

@@ -216,7 +216,7 @@ def test_fragments_load_through_their_part_of_the_model(path: Path) -> None:
     else:
         wrapped, part = {**stub, "suggestions": [doc]}, lambda dumped: dumped["suggestions"][0]
     rich = cmcore.load_rich_content(wrapped)
-    assert fold(part(cmcore._json._dump(rich))) == fold(doc)
+    assert fold(part(orjson.loads(cmcore._json._dump(rich)))) == fold(doc)
 
 
 def test_rich_content_problems_are_all_reported() -> None:

@@ -17,7 +17,8 @@ from conftest import COMPILED
 def _kernel_in_subprocess(**env: str) -> str:
     clean = {k: v for k, v in os.environ.items() if k != "CMCORE_NO_EXTENSIONS"}
     clean.update(env)
-    code = "import cmcore, cmcore._sms as s; print(cmcore.KERNEL, s._kernel.__name__)"
+    code = ("import cmcore, cmcore._sms as s, cmcore._json as j, cmcore._reports as r; "
+            "print(cmcore.KERNEL, s._kernel.__name__, j._wire.__name__, r._wire.__name__, r._xmltree.__name__)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=clean,
                           cwd=tempfile.gettempdir(), check=False)
     assert proc.returncode == 0, proc.stderr
@@ -33,8 +34,8 @@ def test_plain_import_uses_the_compiled_kernel() -> None:
                               env=clean, cwd=tempfile.gettempdir(), check=False)
         assert proc.returncode != 0 and "CMCORE_NO_EXTENSIONS=1" in proc.stderr
     else:
-        assert _kernel_in_subprocess() == "cython cmcore._segment"
+        assert _kernel_in_subprocess() == "cython cmcore._segment cmcore._wire cmcore._wire cmcore._xmltree"
 
 
 def test_the_switch_selects_the_twin() -> None:
-    assert _kernel_in_subprocess(CMCORE_NO_EXTENSIONS="1") == "python cmcore._segment_py"
+    assert _kernel_in_subprocess(CMCORE_NO_EXTENSIONS="1") == "python cmcore._segment_py cmcore._wire_py cmcore._wire_py cmcore._xmltree_py"

@@ -163,8 +163,9 @@ def test_a_checked_request_is_not_checked_twice() -> None:
     assert cmcore.validate(checked) is checked
     assert cmcore.build_json(checked) == cmcore.build_json(Request(product_token=TOKEN, messages=list(checked.messages)))
     import dataclasses
-    assert dataclasses.replace(checked)._checked is False
+    assert dataclasses.replace(checked)._checked == 0
     custom = cmcore.validate(Request(product_token=TOKEN, messages=[Message(
         sender="CM", recipients=["0031612345678"], body="x", allowed_channels=["Pigeon"])]), allow_custom_channels=True)
+    assert cmcore.validate(custom, allow_custom_channels=True) is custom
     with pytest.raises(cmcore.PayloadError):
         cmcore.validate(custom)

@@ -1,0 +1,147 @@
+"""The pure-Python twin of the compiled wire kernel ``_wire.pyx``: same names, same answers.
+
+``dump_messages()`` builds the plain dicts of the ``msg`` array and hands them to
+``orjson.dumps``; the compiled kernel writes the same bytes without the dicts. ``pick()``
+sorts a parsed object's fields by a table of keys; ``fill()`` sets each slot of a new
+frozen object through its descriptor, ``__init__`` not run.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+import orjson
+
+VALUE = 0  # a value, written by type; left out when None or ()
+NUMBERS = 1  # a tuple of text, written as [{"number": …}, …]
+BODY = 2  # {"type": …, "content": …} from body_type and body
+
+_SCALARS = (str, int, float, bool)
+
+
+def prepare(message_class: type, layout: tuple[Any, ...], classes: dict[type, Any]) -> tuple[Any, ...]:
+    """The plan for ``dump_messages()``: here the layout and classes as they are."""
+    return message_class, layout, classes
+
+
+def _empty(value: Any, classes: dict[type, Any]) -> bool:
+    """``value is None or value == ()``, without a comparison where the answer is known:
+    builtins, and the plan's dataclasses, whose ``__eq__`` takes only their own class."""
+    if value is None:
+        return True
+    kind = type(value)
+    if kind is tuple:
+        return not value
+    if kind in _SCALARS or kind in classes:
+        return False
+    return bool(value == ())
+
+
+def _value(value: Any, classes: dict[type, Any]) -> Any:
+    if type(value) in _SCALARS:
+        return value
+    fields = classes.get(type(value))
+    if fields is not None:
+        out = {}
+        for name, key in fields:
+            item = getattr(value, name)
+            if _empty(item, classes):
+                continue
+            out[key] = _value(item, classes)
+        return out
+    if isinstance(value, (tuple, list)):
+        return [_value(item, classes) for item in value]
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
+
+
+def _message(msg: Any, layout: tuple[Any, ...], classes: dict[type, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for field in layout:
+        attr, key, kind = field[:3]
+        if kind == BODY:
+            body = {}
+            kind_of = getattr(msg, field[3])
+            if kind_of:
+                body[field[4]] = _value(kind_of, classes)
+            body[field[5]] = _value(getattr(msg, attr), classes)
+            out[key] = body
+        elif kind == NUMBERS:
+            out[key] = [{field[3]: _value(number, classes)} for number in getattr(msg, attr)]
+        else:
+            item = getattr(msg, attr)
+            if _empty(item, classes):
+                continue
+            out[key] = _value(item, classes)
+    return out
+
+
+def dump_messages(messages: tuple[Any, ...], plan: tuple[Any, ...]) -> bytes:
+    """The JSON array of ``messages``, as ``plan`` (from ``prepare()``) lays them out."""
+    _, layout, classes = plan
+    return orjson.dumps([_message(msg, layout, classes) for msg in messages])
+
+
+def dump_value(value: Any, plan: tuple[Any, ...]) -> bytes:
+    """The JSON of one value (a rich content object, say), written as in a message."""
+    return orjson.dumps(_value(value, plan[2]))
+
+
+def pick(obj: dict[str, Any], table: dict[str, int], values: list[Any],
+         defaults: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    """Sort the fields of ``obj``, keys read case-insensitively.
+
+    Where the lower-case key is in ``table`` (key -> index; at most 64 distinct indexes) and
+    the value is a str, ``values[index]`` becomes the value (None for ""). Every other field
+    is returned in a dict, keys in lower case. Returns None where two keys differ only in
+    case. Then each field of ``defaults`` (keys in lower case) whose key ``obj`` does not
+    have is sorted the same way.
+    """
+    if not isinstance(obj, dict):
+        raise TypeError(f"pick() argument 'obj' must be dict, not {type(obj).__name__}")
+    if len(values) > 64:
+        raise ValueError("pick(): at most 64 values")
+    rest: dict[str, Any] = {}
+    seen: set[int] = set()
+    for key, value in obj.items():
+        low = key.lower()
+        at = table.get(low)
+        if at is not None:
+            if not 0 <= at < len(values):
+                raise IndexError("pick(): an index of the table is past the values")
+            if at in seen:
+                return None
+            seen.add(at)
+            if type(value) is str:
+                values[at] = value or None
+                continue
+        elif low in rest:
+            return None
+        rest[low] = value
+    for low, value in (defaults or {}).items():
+        at = table.get(low)
+        if at is not None:
+            if not 0 <= at < len(values):
+                raise IndexError("pick(): an index of the table is past the values")
+            if at in seen:
+                continue
+            seen.add(at)
+            if type(value) is str:
+                values[at] = value or None
+                continue
+        elif low in rest:
+            continue
+        rest[low] = value
+    return rest
+
+
+def fill(cls: type, descriptors: tuple[Any, ...], values: list[Any]) -> Any:
+    """A new ``cls`` with each slot descriptor set to its value, ``__init__`` not run."""
+    if len(descriptors) != len(values):
+        raise ValueError("fill(): one value a descriptor")
+    obj: Any = object.__new__(cls)
+    for descriptor, value in zip(descriptors, values):
+        descriptor.__set__(obj, value)
+    return obj
