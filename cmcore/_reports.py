@@ -64,19 +64,6 @@ class StatusReport:
     extra: Mapping[str, Any] = field(default_factory=lambda: _EMPTY, compare=False)
 
 
-_fromisoformat = datetime.fromisoformat
-_combine = datetime.combine
-
-
-def _plain_time(text: str) -> datetime | None:
-    """``yyyy-mm-ddThh:ii:ss`` exactly, as Amsterdam time; None for any other form."""
-    if len(text) == 19 and text[4] == "-" == text[7] and text[13] == ":" == text[16] and text[10] in "T ":
-        try:
-            moment = _fromisoformat(text)
-        except ValueError:
-            return None  # the full parse says what is wrong
-        return _combine(moment, moment.time(), AMSTERDAM)  # replace(tzinfo=) is slower
-    return None
 
 
 def parse_time(text: str, location: str) -> datetime:
@@ -85,7 +72,7 @@ def parse_time(text: str, location: str) -> datetime:
     An offset or ``Z``, where one is given, is honoured and converted to Amsterdam time.
     Of the two readings of an hour that repeats when summer time ends, the first is taken.
     """
-    plain = _plain_time(text)
+    plain: datetime | None = _wire.plain_time(text, AMSTERDAM)
     if plain is not None:
         return plain
     match = _TIME.fullmatch(text.strip())
@@ -135,6 +122,7 @@ def _code(value: Any, where: str, table: dict[str, Any], kind: type) -> Any:
 
 _FIELDS = [f.name for f in dataclasses.fields(StatusReport)]
 _DESCRIPTORS = tuple(getattr(StatusReport, name) for name in _FIELDS)
+_N_FIELDS = len(_FIELDS)
 _AT = {name: i for i, name in enumerate(_FIELDS)}
 # wire key (lower case) -> index of the StatusReport field; times are parsed, the rest text.
 _TEXT_AT = {"to": _AT["to"], "reference": _AT["reference"], "operator": _AT["operator"],
@@ -161,7 +149,7 @@ def _report(msg: dict[str, Any], i: int, defaults: dict[str, Any] | None = None)
     ``defaults`` (keys in lower case) are fields of the enclosing ``messages`` that the
     message itself does not set. Location strings are made only for an error.
     """
-    values: list[Any] = [None] * len(_FIELDS)
+    values: list[Any] = [None] * _N_FIELDS
     rest = _wire.pick(msg, _TEXT_AT, values, defaults)  # text fields set; times, status, the rest back
     if rest is None:
         raise _twice(msg, f"msg[{i}]")
@@ -172,7 +160,7 @@ def _report(msg: dict[str, Any], i: int, defaults: dict[str, Any] | None = None)
         if at is not None:
             text = (value or None) if type(value) is str else _text(value, f"msg[{i}].{key}")
             if text is not None and values[at] is None:
-                values[at] = _plain_time(text) or parse_time(text, f"msg[{i}].{key}")
+                values[at] = _wire.plain_time(text, AMSTERDAM) or parse_time(text, f"msg[{i}].{key}")
         elif key == "status":
             status = value
         elif key in _TEXT_AT:  # a text field given as a number, or a wrong type
@@ -280,20 +268,16 @@ def parse_xml(data: bytes, location: str = "body") -> Any:
         raise ResponseError(f"malformed XML: {exc}", location=location) from None
 
 
-def _local(tag: str) -> str:
-    return tag.rpartition("}")[2].lower() if tag[0] == "{" else tag.lower()
-
-
 def _xml_reports(data: bytes) -> list[StatusReport]:
     root = parse_xml(data)
-    if _local(root.tag) != "messages":
+    name, defaults = _xmltree.head(root)
+    if name != "messages":
         raise ResponseError(f"expected <MESSAGES>, got <{root.tag}>", location="body")
     found = _xmltree.messages(root)
     if type(found) is tuple:
         raise ResponseError(f"<{found[0]}> appears twice", location=f"line {found[1]}")
     if not found:
         raise ResponseError("no MSG in the status report", location="MESSAGES")
-    defaults = {k.lower(): v for k, v in root.items()}
     return [_report(m, i, defaults) for i, m in enumerate(found)]
 
 
@@ -303,8 +287,12 @@ def parse_status_report(data: bytes | str, /, *, max_size: int = MAX_REPORT_SIZE
     Returns one ``StatusReport`` a message. Raises ``TypeError`` for input that is not bytes
     or str, and ``ResponseError`` for malformed, oversized or hostile input.
     """
-    if type(data) is bytes and len(data) <= max_size and data[:1] == b"{":
-        return _json_reports(data)  # the common case, without a copy
+    if type(data) is bytes and len(data) <= max_size:  # the common case, without a copy
+        first = data[:1]
+        if first == b"{":
+            return _json_reports(data)
+        if first == b"<":
+            return _xml_reports(data)
     raw = _as_text(data, "parse_status_report", max_size)
     body = raw.encode("utf-8") if isinstance(raw, str) else raw
     stripped = body.lstrip(b"\xef\xbb\xbf \t\r\n")

@@ -1,8 +1,8 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
-# cython: initializedcheck=False, embedsignature=True, autotestdict=False
+# cython: initializedcheck=False, embedsignature=True, autotestdict=False, auto_pickle=False
 """The compiled wire kernel: the JSON ``msg`` array written straight to bytes; for the
-parsers, a parsed object's fields sorted by a table of keys (``pick``) and frozen slotted
-objects filled without their ``__init__`` (``fill``).
+parsers, a parsed object's fields sorted by a table of keys (``pick``), plain local times
+read (``plain_time``) and frozen slotted objects filled without their ``__init__`` (``fill``).
 
 Its twin, ``_wire_py.py``, has the same names and answers: it builds plain dicts and hands
 them to ``orjson.dumps``. This writer produces the same bytes as that path (compact, UTF-8,
@@ -20,6 +20,7 @@ is ``None`` or ``()`` is left out.
 from cpython.bytes cimport PyBytes_FromStringAndSize
 from cpython.mem cimport PyMem_Free, PyMem_Malloc, PyMem_Realloc
 from cpython.object cimport PyObject
+from cpython.datetime cimport datetime_new, import_datetime
 from libc.string cimport memcpy, memset
 
 import enum
@@ -77,6 +78,8 @@ cdef enum:
 VALUE = KIND_VALUE
 NUMBERS = KIND_NUMBERS
 BODY = KIND_BODY
+
+import_datetime()
 
 cdef dumps = orjson.dumps
 cdef object Enum = enum.Enum
@@ -233,7 +236,7 @@ cdef int put_value(Buf* b, object value, dict classes) except -1:
         return put_array(b, value, classes)
     fields = classes.get(t)
     if fields is not None:
-        return put_object(b, value, <ObjectPlan>fields, classes)
+        return put_object(b, value, <_ObjectPlan>fields, classes)
     if isinstance(value, (tuple, list)):
         return put_array(b, value, classes)
     if isinstance(value, Enum):
@@ -278,7 +281,7 @@ cdef inline object read(object obj, object attr, Py_ssize_t offset, bint fast):
     return getattr(obj, attr)
 
 
-cdef class ObjectPlan:
+cdef class _ObjectPlan:
     """How one rich class is written: for each field where its ``__slots__`` member keeps it
     (or its name, where it has none) and its key, in C arrays so that writing touches no
     tuples. Only an instance of exactly ``cls`` is read through the offsets."""
@@ -312,7 +315,7 @@ cdef class ObjectPlan:
         PyMem_Free(self.keys)
 
 
-cdef int put_object(Buf* b, object obj, ObjectPlan plan, dict classes) except -1:
+cdef int put_object(Buf* b, object obj, _ObjectPlan plan, dict classes) except -1:
     cdef bint first = True
     cdef Py_ssize_t i
     cdef type t
@@ -345,7 +348,7 @@ cdef int put_object(Buf* b, object obj, ObjectPlan plan, dict classes) except -1
         if t is str:
             put_str(b, item)
         elif nested is not None:
-            put_object(b, item, <ObjectPlan>nested, classes)
+            put_object(b, item, <_ObjectPlan>nested, classes)
         else:
             put_value(b, item, classes)
     return putc(b, b"}")
@@ -362,8 +365,8 @@ cdef struct Field:
     Py_ssize_t kind_offset
 
 
-cdef class Plan:
-    """How messages are written: the layout in a C array, the rich classes' ``ObjectPlan``s."""
+cdef class _Plan:
+    """How messages are written: the layout in a C array, the rich classes' ``_ObjectPlan``s."""
 
     cdef type message_class
     cdef Py_ssize_t n
@@ -375,7 +378,7 @@ cdef class Plan:
         cdef Py_ssize_t i
         cdef Field* f
         self.message_class = message_class
-        self.classes = {cls: ObjectPlan(cls, pairs) for cls, pairs in classes.items()}
+        self.classes = {cls: _ObjectPlan(cls, pairs) for cls, pairs in classes.items()}
         self.keep = []
         self.n = len(layout)
         self.fields = <Field*>PyMem_Malloc(max(self.n, 1) * sizeof(Field))
@@ -401,7 +404,7 @@ cdef class Plan:
         PyMem_Free(self.fields)
 
 
-cdef int put_message(Buf* b, object msg, bint fast, Plan plan) except -1:
+cdef int put_message(Buf* b, object msg, bint fast, _Plan plan) except -1:
     cdef bint first = True
     cdef bint first_number
     cdef Py_ssize_t i
@@ -467,13 +470,13 @@ cdef Py_ssize_t offset_of(type cls, str attr) except -2:
     return -1
 
 
-def prepare(message_class: type, layout: tuple, classes: dict) -> Plan:
+def prepare(message_class: type, layout: tuple, classes: dict) -> _Plan:
     """The plan for ``dump_messages()``: the layout with its keys written out and where each
     field of ``message_class`` and of each rich class is kept."""
-    return Plan(message_class, layout, classes)
+    return _Plan(message_class, layout, classes)
 
 
-def dump_messages(messages: tuple, Plan plan) -> bytes:
+def dump_messages(messages: tuple, _Plan plan) -> bytes:
     """The JSON array of ``messages``, as ``plan`` (from ``prepare()``) lays them out."""
     cdef Buf b
     cdef Py_ssize_t i
@@ -495,7 +498,7 @@ def dump_messages(messages: tuple, Plan plan) -> bytes:
         PyMem_Free(b.data)
 
 
-def dump_value(value: object, Plan plan) -> bytes:
+def dump_value(value: object, _Plan plan) -> bytes:
     """The JSON of one value (a rich content object, say), written as in a message."""
     cdef Buf b
     b.size = 0
@@ -574,6 +577,37 @@ def pick(object obj, dict table, list values, dict defaults=None) -> object:
                 continue
             rest[low] = value
     return rest
+
+
+cdef inline int digits(const unsigned char* p, int n) noexcept:
+    """The number written by ``n`` ASCII digits at ``p``, or -1."""
+    cdef int value = 0, i
+    for i in range(n):
+        if not 48 <= p[i] <= 57:
+            return -1
+        value = value * 10 + (p[i] - 48)
+    return value
+
+
+def plain_time(str text, tzinfo) -> object:
+    """``yyyy-mm-ddThh:ii:ss`` (or a space for the T) exactly, as a datetime in ``tzinfo``;
+    None for any other text, an impossible date included (the caller's full parse then
+    says what is wrong)."""
+    cdef const unsigned char* p
+    cdef int year, month, day, hour, minute, second
+    if PyUnicode_GET_LENGTH(text) != 19 or not PyUnicode_IS_ASCII(text):
+        return None
+    p = <const unsigned char*>PyUnicode_DATA(text)
+    if p[4] != 45 or p[7] != 45 or p[13] != 58 or p[16] != 58 or (p[10] != 84 and p[10] != 32):
+        return None
+    year, month, day = digits(p, 4), digits(p + 5, 2), digits(p + 8, 2)
+    hour, minute, second = digits(p + 11, 2), digits(p + 14, 2), digits(p + 17, 2)
+    if year < 0 or month < 0 or day < 0 or hour < 0 or minute < 0 or second < 0:
+        return None
+    try:
+        return datetime_new(year, month, day, hour, minute, second, 0, tzinfo)
+    except ValueError:
+        return None
 
 
 def fill(cls: type, descriptors: tuple, values: list) -> object:

@@ -2,13 +2,15 @@
 
 ``dump_messages()`` builds the plain dicts of the ``msg`` array and hands them to
 ``orjson.dumps``; the compiled kernel writes the same bytes without the dicts. ``pick()``
-sorts a parsed object's fields by a table of keys; ``fill()`` sets each slot of a new
+sorts a parsed object's fields by a table of keys; ``plain_time()`` reads a plain local
+time; ``fill()`` sets each slot of a new
 frozen object through its descriptor, ``__init__`` not run.
 """
 
 from __future__ import annotations
 
 import enum
+from datetime import datetime, tzinfo
 from typing import Any
 
 import orjson
@@ -135,6 +137,23 @@ def pick(obj: dict[str, Any], table: dict[str, int], values: list[Any],
             continue
         rest[low] = value
     return rest
+
+
+def plain_time(text: str, tzinfo: tzinfo) -> datetime | None:
+    """``yyyy-mm-ddThh:ii:ss`` (or a space for the T) exactly, as a datetime in ``tzinfo``;
+    None for any other text, an impossible date included (the caller's full parse then
+    says what is wrong)."""
+    if (len(text) != 19 or not text.isascii() or text[4] != "-" or text[7] != "-" or text[13] != ":"
+            or text[16] != ":" or text[10] not in "T "):
+        return None
+    parts = (text[0:4], text[5:7], text[8:10], text[11:13], text[14:16], text[17:19])
+    if not all(part.isdigit() for part in parts):
+        return None
+    year, month, day, hour, minute, second = map(int, parts)
+    try:
+        return datetime(year, month, day, hour, minute, second, tzinfo=tzinfo)
+    except ValueError:
+        return None
 
 
 def fill(cls: type, descriptors: tuple[Any, ...], values: list[Any]) -> Any:

@@ -65,3 +65,11 @@ def messages(cetree._Element root not None) -> object:
             found.append(fields)
         c_child = c_child.next
     return found
+
+
+def head(cetree._Element root not None) -> tuple:
+    """The local name of ``root`` in lower case, and its attributes, keys in lower case."""
+    cdef dict attributes = {}
+    for key, value in cetree.collectAttributes(root._c_node, 3):
+        attributes[(<str>key).lower()] = value
+    return fold(cetree.pyunicode(root._c_node.name)), attributes

@@ -38,3 +38,8 @@ def messages(root: Any) -> list[dict[str, Any]] | tuple[str, int]:
                 return fields
             found.append(fields)
     return found
+
+
+def head(root: Any) -> tuple[str, dict[str, str]]:
+    """The local name of ``root`` in lower case, and its attributes, keys in lower case."""
+    return root.tag.rpartition("}")[2].lower(), {k.lower(): v for k, v in root.items()}

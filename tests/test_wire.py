@@ -194,3 +194,88 @@ def test_fill_builds_a_frozen_object_without_init(wire: ModuleType) -> None:
         wire.fill(StatusReport, descriptors, values[:-1])
     with pytest.raises((TypeError, AttributeError)):
         wire.fill(StatusReport, (len,), [1])
+
+
+# -- pick: a parsed object's fields sorted by a table of keys ---------------------------------
+
+TABLE = {"to": 0, "reference": 1, "operator": 2}
+
+
+@pytest.mark.parametrize("wire", WIRES, ids=lambda w: "py" if w is _wire_py else "c")
+def test_pick_sorts_text_fields_and_returns_the_rest(wire: ModuleType) -> None:
+    values: list[Any] = [None] * 3
+    rest = wire.pick({"TO": "1", "Reference": "", "status": {"code": "2"}, "operator": 20408, "Ünï": 1},
+                     TABLE, values)
+    assert values == ["1", None, None]
+    assert rest == {"status": {"code": "2"}, "operator": 20408, "ünï": 1}
+
+
+@pytest.mark.parametrize("wire", WIRES, ids=lambda w: "py" if w is _wire_py else "c")
+@pytest.mark.parametrize("obj", [{"to": "1", "TO": "2"}, {"to": "1", "To": 2}, {"x": 1, "X": 2}, {"to": 1, "tO": "2"}])
+def test_pick_refuses_keys_that_differ_only_in_case(wire: ModuleType, obj: dict[str, Any]) -> None:
+    assert wire.pick(obj, TABLE, [None] * 3) is None
+
+
+@pytest.mark.parametrize("wire", WIRES, ids=lambda w: "py" if w is _wire_py else "c")
+def test_pick_takes_defaults_only_for_keys_not_given(wire: ModuleType) -> None:
+    values: list[Any] = [None] * 3
+    rest = wire.pick({"To": "", "sent": "a"}, TABLE, values, {"to": "d", "reference": "r", "sent": "b", "send": "c"})
+    assert values == [None, "r", None]
+    assert rest == {"sent": "a", "send": "c"}
+
+
+@pytest.mark.parametrize("wire", WIRES, ids=lambda w: "py" if w is _wire_py else "c")
+def test_pick_checks_its_arguments(wire: ModuleType) -> None:
+    with pytest.raises(TypeError):
+        wire.pick(["to"], TABLE, [None] * 3)
+    with pytest.raises(IndexError):
+        wire.pick({"operator": "x"}, TABLE, [None] * 2)
+    with pytest.raises(ValueError):
+        wire.pick({}, TABLE, [None] * 65)
+
+
+keys = st.sampled_from(["to", "TO", "To", "reference", "Reference", "operator", "x", "X", "é", "É", "ß"])
+fields = st.dictionaries(keys, st.none() | st.text(max_size=3) | st.integers(), max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(fields, st.none() | st.dictionaries(st.sampled_from(["to", "reference", "x", "y"]), st.text(max_size=2)))
+def test_the_kernels_pick_alike(obj: dict[str, Any], defaults: dict[str, Any] | None) -> None:
+    if compiled is None:
+        pytest.skip("the compiled wire kernel is not built (CMCORE_NO_EXTENSIONS=1)")
+    got: list[Any] = [None] * 3
+    want: list[Any] = [None] * 3
+    assert compiled.pick(obj, TABLE, got, defaults) == _wire_py.pick(obj, TABLE, want, defaults)
+    assert got == want
+
+
+# -- plain_time: yyyy-mm-ddThh:ii:ss as a time in a zone --------------------------------------
+
+
+@pytest.mark.parametrize("wire", WIRES, ids=lambda w: "py" if w is _wire_py else "c")
+def test_plain_time(wire: ModuleType) -> None:
+    from datetime import datetime
+
+    from cmcore._models import AMSTERDAM
+    assert wire.plain_time("2024-10-27T02:30:00", AMSTERDAM) == datetime(2024, 10, 27, 2, 30, tzinfo=AMSTERDAM)
+    assert wire.plain_time("2024-10-27 02:30:00", AMSTERDAM).fold == 0
+    for text in ["2024-02-30T00:00:00", "2024-05-01T24:00:00", "2024-05-01T10:00:00Z", "2024-05-01T10:00",
+                 "2024-05-01t10:00:00", "２024-05-01T10:00:00", "2024-05-01T10:00:0٠", "", "2024-05-01T1:00:000"]:
+        assert wire.plain_time(text, AMSTERDAM) is None, text
+
+
+TEMPLATE = "2024-05-01T10:00:00"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 18), st.sampled_from("0123456789-: T+Z٠a\x00")), max_size=3),
+       st.sampled_from(["", "0", "Z", "0000"]))
+def test_the_kernels_read_times_alike(edits: list[tuple[int, str]], tail: str) -> None:
+    if compiled is None:
+        pytest.skip("the compiled wire kernel is not built (CMCORE_NO_EXTENSIONS=1)")
+    from cmcore._models import AMSTERDAM
+    chars = list(TEMPLATE)
+    for at, char in edits:
+        chars[at] = char
+    text = "".join(chars) + tail
+    assert compiled.plain_time(text, AMSTERDAM) == _wire_py.plain_time(text, AMSTERDAM)
