@@ -39,6 +39,42 @@ _ABSOLUTE = re.compile(
 _CHANNELS = {c.value: c for c in Channel}
 
 
+_GATEWAY_FORM = re.compile(r"00([1-9][0-9]{0,2})([1-9][0-9]{1,16})")
+
+
+@functools.cache
+def _national_prefix(country_code: int) -> re.Pattern[str] | None:
+    """What phonenumbers strips from a national number of ``country_code`` as a national
+    prefix or carrier code (its metadata's ``national_prefix_for_parsing``)."""
+    region = phonenumbers.region_code_for_country_code(country_code)
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code(country_code, region)
+    pattern = metadata.national_prefix_for_parsing if metadata is not None else None
+    return re.compile(pattern) if pattern else None
+
+
+def _canonical(text: str) -> str | None:
+    """``text`` itself where it is already in the gateway's form and valid, without a full
+    parse: ``00``, a country code, and a national number that phonenumbers would read as it
+    stands (no leading zero, nothing its metadata strips as a national prefix). None sends
+    the number through the full parse, which decides."""
+    match = _GATEWAY_FORM.fullmatch(text)
+    if match is None:
+        return None
+    digits = match.group(1) + match.group(2)
+    for size in (1, 2, 3):  # phonenumbers reads the shortest country code it knows
+        code = int(digits[:size])
+        if code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+            break
+    else:
+        return None
+    national = digits[size:]
+    prefix = _national_prefix(code)
+    if not national or national[0] == "0" or (prefix is not None and prefix.match(national)):
+        return None
+    parsed = phonenumbers.PhoneNumber(country_code=code, national_number=int(national))
+    return text if phonenumbers.is_valid_number(parsed) else None
+
+
 def normalize_phone(number: str, /, *, default_region: str | None = None) -> str:
     """Return ``number`` in the gateway's form: ``00``, country code, national number.
 
@@ -47,6 +83,9 @@ def normalize_phone(number: str, /, *, default_region: str | None = None) -> str
     phonenumbers does not hold valid.
     """
     text = number.strip()
+    fast = _canonical(text)
+    if fast is not None:
+        return fast
     candidate = "+" + text[2:] if text.startswith("00") else text
     try:
         parsed = phonenumbers.parse(candidate, default_region)

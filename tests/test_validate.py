@@ -169,3 +169,69 @@ def test_a_checked_request_is_not_checked_twice() -> None:
     assert cmcore.validate(custom, allow_custom_channels=True) is custom
     with pytest.raises(cmcore.PayloadError):
         cmcore.validate(custom)
+
+
+# -- the fast path for numbers already in the gateway's 00 form --------------------------------
+
+import phonenumbers  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from cmcore import _validate  # noqa: E402
+
+
+def full_parse(number: str) -> str | None:
+    """normalize_phone without its fast path: phonenumbers decides everything."""
+    saved = _validate._canonical
+    _validate._canonical = lambda text: None
+    try:
+        return cmcore.normalize_phone(number)
+    except cmcore.PayloadError:
+        return None
+    finally:
+        _validate._canonical = saved
+
+
+@pytest.mark.parametrize("number, fast", [
+    ("0031612345678", True), ("00447911123456", True), ("0012125551234", True),
+    ("0039061234567", False),   # Italy keeps the leading zero: the full parse reads it
+    ("00310612345678", False),  # a national prefix the full parse strips (+31 (0)6…)
+    ("0031612345", False),      # too short: invalid, the full parse says why
+    ("0031 612345678", False),  # not in the gateway's form as it stands
+])
+def test_the_fast_path_takes_only_what_the_full_parse_would_give_back_unchanged(number: str, fast: bool) -> None:
+    assert (_validate._canonical(number) is not None) is fast
+    if fast:
+        assert _validate._canonical(number) == full_parse(number) == number
+
+
+codes = sorted(phonenumbers.COUNTRY_CODE_TO_REGION_CODE)
+
+
+examples = sorted(
+    "00" + phonenumbers.format_number(n, phonenumbers.PhoneNumberFormat.E164)[1:]
+    for region in phonenumbers.SUPPORTED_REGIONS
+    for kind in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE)
+    if (n := phonenumbers.example_number_for_type(region, kind)) is not None)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.sampled_from(examples), st.integers(0, 4), st.text("0123456789", max_size=4), st.integers(-1, 1))
+def test_the_fast_path_agrees_with_the_full_parse(example: str, cut: int, digits: str, grow: int) -> None:
+    """Valid numbers with their last digits changed, and one digit more or fewer."""
+    number = example[:len(example) - cut] + digits[:cut + grow]
+    fast = _validate._canonical(number)
+    if fast is not None:
+        assert fast == full_parse(number) == number
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(codes))
+def test_the_fast_path_agrees_on_example_numbers(code: int) -> None:
+    for region in phonenumbers.region_codes_for_country_code(code):
+        example = phonenumbers.example_number(region)
+        if example is None:
+            continue
+        number = "00" + phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164)[1:]
+        fast = _validate._canonical(number)
+        assert fast is None or fast == full_parse(number) == number
