@@ -10,6 +10,8 @@ frozen object through its descriptor, ``__init__`` not run.
 from __future__ import annotations
 
 import enum
+import operator
+from collections.abc import Callable
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -22,9 +24,20 @@ BODY = 2  # {"type": …, "content": …} from body_type and body
 _SCALARS = (str, int, float, bool)
 
 
+def _getter(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
+    """One call that reads every attribute in ``names``, as a tuple."""
+    if len(names) == 1:
+        one = operator.attrgetter(names[0])
+        return lambda obj: (one(obj),)
+    return operator.attrgetter(*names) if names else lambda obj: ()
+
+
 def prepare(message_class: type, layout: tuple[Any, ...], classes: dict[type, Any]) -> tuple[Any, ...]:
-    """The plan for ``dump_messages()``: here the layout and classes as they are."""
-    return message_class, layout, classes
+    """The plan for ``dump_messages()``: the layout and, for the message and each rich class,
+    its keys and one getter of all its attributes."""
+    readers = {cls: (tuple(key for _, key in pairs), _getter([name for name, _ in pairs]))
+               for cls, pairs in classes.items()}
+    return message_class, layout, readers, _getter([field[0] for field in layout])
 
 
 def _empty(value: Any, classes: dict[type, Any]) -> bool:
@@ -43,14 +56,17 @@ def _empty(value: Any, classes: dict[type, Any]) -> bool:
 def _value(value: Any, classes: dict[type, Any]) -> Any:
     if type(value) in _SCALARS:
         return value
-    fields = classes.get(type(value))
-    if fields is not None:
+    reader = classes.get(type(value))
+    if reader is not None:
+        keys, get = reader
         out = {}
-        for name, key in fields:
-            item = getattr(value, name)
-            if _empty(item, classes):
+        for key, item in zip(keys, get(value)):
+            if item is None:
                 continue
-            out[key] = _value(item, classes)
+            if type(item) in _SCALARS:  # the common case, inline
+                out[key] = item
+            elif not _empty(item, classes):
+                out[key] = _value(item, classes)
         return out
     if isinstance(value, (tuple, list)):
         return [_value(item, classes) for item in value]
@@ -59,31 +75,32 @@ def _value(value: Any, classes: dict[type, Any]) -> Any:
     return value
 
 
-def _message(msg: Any, layout: tuple[Any, ...], classes: dict[type, Any]) -> dict[str, Any]:
+def _message(msg: Any, plan: tuple[Any, ...]) -> dict[str, Any]:
+    _, layout, classes, get = plan
     out: dict[str, Any] = {}
-    for field in layout:
-        attr, key, kind = field[:3]
+    for field, item in zip(layout, get(msg)):
+        key, kind = field[1], field[2]
         if kind == BODY:
             body = {}
             kind_of = getattr(msg, field[3])
             if kind_of:
                 body[field[4]] = _value(kind_of, classes)
-            body[field[5]] = _value(getattr(msg, attr), classes)
+            body[field[5]] = _value(item, classes)
             out[key] = body
         elif kind == NUMBERS:
-            out[key] = [{field[3]: _value(number, classes)} for number in getattr(msg, attr)]
-        else:
-            item = getattr(msg, attr)
-            if _empty(item, classes):
-                continue
+            out[key] = [{field[3]: number if type(number) is str else _value(number, classes)} for number in item]
+        elif item is None:
+            continue
+        elif type(item) in _SCALARS:  # the common case, inline
+            out[key] = item
+        elif not _empty(item, classes):
             out[key] = _value(item, classes)
     return out
 
 
 def dump_messages(messages: tuple[Any, ...], plan: tuple[Any, ...]) -> bytes:
     """The JSON array of ``messages``, as ``plan`` (from ``prepare()``) lays them out."""
-    _, layout, classes = plan
-    return orjson.dumps([_message(msg, layout, classes) for msg in messages])
+    return orjson.dumps([_message(msg, plan) for msg in messages])
 
 
 def dump_value(value: Any, plan: tuple[Any, ...]) -> bytes:
