@@ -527,6 +527,26 @@ cdef inline object fold_key(object key):
     return key.lower()
 
 
+cdef int sort_field(object low, object value, dict table, list values, char* seen, dict rest) except -1:
+    """Sort one field of ``pick``; 1 where its key was sorted before (0 else)."""
+    cdef Py_ssize_t at
+    index = table.get(low)
+    if index is not None:
+        at = index
+        if not 0 <= at < len(values):
+            raise IndexError("pick(): an index of the table is past the values")
+        if seen[at]:
+            return 1
+        seen[at] = 1
+        if type(value) is str:
+            values[at] = value if len(<str>value) else None
+            return 0
+    elif low in rest:
+        return 1
+    rest[low] = value
+    return 0
+
+
 def pick(object obj, dict table, list values, dict defaults=None) -> object:
     """Sort the fields of ``obj``, keys read case-insensitively.
 
@@ -537,45 +557,18 @@ def pick(object obj, dict table, list values, dict defaults=None) -> object:
     have is sorted the same way.
     """
     cdef dict rest = {}
-    cdef Py_ssize_t at, n = len(values)
     cdef char seen[64]
     if not isinstance(obj, dict):
         raise TypeError(f"pick() argument 'obj' must be dict, not {type(obj).__name__}")
-    if n > 64:
+    if len(values) > 64:
         raise ValueError("pick(): at most 64 values")
     memset(seen, 0, 64)
     for key, value in (<dict>obj).items():
-        low = fold_key(key)
-        index = table.get(low)
-        if index is not None:
-            at = index
-            if not 0 <= at < n:
-                raise IndexError("pick(): an index of the table is past the values")
-            if seen[at]:
-                return None
-            seen[at] = 1
-            if type(value) is str:
-                values[at] = value if len(<str>value) else None
-                continue
-        elif low in rest:
-            return None
-        rest[low] = value
+        if sort_field(fold_key(key), value, table, values, seen, rest):
+            return None  # two spellings of one key
     if defaults:
         for low, value in defaults.items():
-            index = table.get(low)
-            if index is not None:
-                at = index
-                if not 0 <= at < n:
-                    raise IndexError("pick(): an index of the table is past the values")
-                if seen[at]:
-                    continue
-                seen[at] = 1
-                if type(value) is str:
-                    values[at] = value if len(<str>value) else None
-                    continue
-            elif low in rest:
-                continue
-            rest[low] = value
+            sort_field(low, value, table, values, seen, rest)  # where obj has it, it stays
     return rest
 
 

@@ -59,20 +59,25 @@ def _value(value: Any, classes: dict[type, Any]) -> Any:
     reader = classes.get(type(value))
     if reader is not None:
         keys, get = reader
-        out = {}
+        out: dict[str, Any] = {}
         for key, item in zip(keys, get(value)):
-            if item is None:
-                continue
-            if type(item) in _SCALARS:  # the common case, inline
-                out[key] = item
-            elif not _empty(item, classes):
-                out[key] = _value(item, classes)
+            _put(out, key, item, classes)
         return out
     if isinstance(value, (tuple, list)):
         return [_value(item, classes) for item in value]
     if isinstance(value, enum.Enum):
         return value.value
     return value
+
+
+def _put(out: dict[str, Any], key: str, item: Any, classes: dict[type, Any]) -> None:
+    """``out[key]``: ``item`` as written, unless it is None or ()."""
+    if item is None:
+        return
+    if type(item) in _SCALARS:  # the common case, without the calls below
+        out[key] = item
+    elif not _empty(item, classes):
+        out[key] = _value(item, classes)
 
 
 def _message(msg: Any, plan: tuple[Any, ...]) -> dict[str, Any]:
@@ -89,12 +94,8 @@ def _message(msg: Any, plan: tuple[Any, ...]) -> dict[str, Any]:
             out[key] = body
         elif kind == NUMBERS:
             out[key] = [{field[3]: number if type(number) is str else _value(number, classes)} for number in item]
-        elif item is None:
-            continue
-        elif type(item) in _SCALARS:  # the common case, inline
-            out[key] = item
-        elif not _empty(item, classes):
-            out[key] = _value(item, classes)
+        else:
+            _put(out, key, item, classes)
     return out
 
 

@@ -14,16 +14,17 @@ from cmcore import _segment_py, _sms
 NO_EXTENSIONS = os.environ.get("CMCORE_NO_EXTENSIONS", "") not in ("", "0")
 
 
-def _compiled() -> ModuleType | None:
+def compiled(name: str) -> ModuleType | None:
+    """The compiled kernel ``cmcore.<name>``; None on a pure install (CMCORE_NO_EXTENSIONS=1)."""
     try:
-        return importlib.import_module("cmcore._segment")
+        return importlib.import_module(f"cmcore.{name}")
     except ImportError:
         if NO_EXTENSIONS:
             return None
         raise
 
 
-COMPILED = _compiled()
+COMPILED = compiled("_segment")
 
 
 @pytest.fixture(params=["c", "py"])
@@ -39,3 +40,4 @@ def kernel(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> I
 def kernels() -> list[ModuleType]:
     """Both kernels, for tests that compare them side by side."""
     return [k for k in (COMPILED, _segment_py) if k is not None]
+

@@ -24,14 +24,9 @@ from cmcore._models import BodyType
 from cmcore._reports import StatusReport
 from test_roundtrip import rich as valid_rich
 
-from conftest import NO_EXTENSIONS
+from conftest import compiled as compiled_kernel
 
-try:
-    from cmcore import _wire as compiled
-except ImportError:
-    if not NO_EXTENSIONS:
-        raise
-    compiled = None
+compiled = compiled_kernel("_wire")
 
 WIRES = [w for w in (compiled, _wire_py) if w is not None]
 

@@ -14,14 +14,9 @@ from lxml import etree
 from cmcore import _xmltree_py
 from cmcore._reports import parse_xml
 
-from conftest import NO_EXTENSIONS
+from conftest import compiled as compiled_kernel
 
-try:
-    from cmcore import _xmltree as compiled
-except ImportError:
-    if not NO_EXTENSIONS:
-        raise
-    compiled = None
+compiled = compiled_kernel("_xmltree")
 
 KERNELS = [k for k in (compiled, _xmltree_py) if k is not None]
 
