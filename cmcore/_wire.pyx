@@ -17,6 +17,7 @@ The layout of a message comes from the caller (``_json.py`` holds the wire names
 is ``None`` or ``()`` is left out.
 """
 
+cimport cython
 from cpython.bytes cimport PyBytes_FromStringAndSize
 from cpython.mem cimport PyMem_Free, PyMem_Malloc, PyMem_Realloc
 from cpython.object cimport PyObject
@@ -527,6 +528,7 @@ cdef inline object fold_key(object key):
     return key.lower()
 
 
+@cython.boundscheck(True)  # the table's keys could run code that changes ``values``
 cdef int sort_field(object low, object value, dict table, list values, char* seen, dict rest) except -1:
     """Sort one field of ``pick``; 1 where its key was sorted before (0 else)."""
     cdef Py_ssize_t at
@@ -603,6 +605,7 @@ def plain_time(str text, tzinfo) -> object:
         return None
 
 
+@cython.boundscheck(True)  # a descriptor could run code that changes ``values``
 def fill(cls: type, descriptors: tuple, values: list) -> object:
     """A new ``cls`` with each slot descriptor set to its value, ``__init__`` not run."""
     cdef Py_ssize_t i
