@@ -2,5 +2,7 @@
 
 from typing import Any
 
+BUILT_WITH_LXML: str
+
 def messages(root: Any) -> list[dict[str, Any]] | tuple[str, int]: ...
 def head(root: Any) -> tuple[str, dict[str, str]]: ...

@@ -14,6 +14,13 @@ from lxml.includes cimport tree
 
 from lxml import etree  # the C API below needs the module imported
 
+# lxml's element layout is read as the headers this was built with describe it: refuse to run
+# on an lxml of another major version rather than risk reading it wrong.
+BUILT_WITH_LXML = (<bytes>cetree.LXML_VERSION_STRING).decode("ascii")
+if BUILT_WITH_LXML.split(".")[0] != etree.__version__.split(".")[0]:
+    raise ImportError(f"cmcore._xmltree was built with lxml {BUILT_WITH_LXML} and lxml "
+                      f"{etree.__version__} is installed: reinstall cmcore")
+
 cetree.import_lxml__etree()
 
 
