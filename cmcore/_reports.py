@@ -26,7 +26,7 @@ from cmcore import _kernel
 from cmcore._codes import DeliveryError, StatusCode
 from cmcore._errors import ResponseError
 from cmcore._models import AMSTERDAM
-from cmcore._responses import _as_text, _fold
+from cmcore._responses import _as_text, _twice
 
 _wire = _kernel.load("_wire")
 _xmltree = _kernel.load("_xmltree")
@@ -135,12 +135,6 @@ _NO_STATUS: dict[str, Any] = {}  # read, never written
 _STATUS_AT = {"code": 0, "errorcode": 1, "errordescription": 2, "description": 3, "statusdescription": 4}
 _STATUS, _ERROR_CODE, _ERROR_TEXT, _STATUS_TEXT, _EXTRA = (
     _AT["status"], _AT["error_code"], _AT["error_description"], _AT["status_description"], _AT["extra"])
-
-
-def _twice(obj: Mapping[str, Any], where: str) -> ResponseError:
-    seen: set[str] = set()
-    key = next(k for k in obj if k.lower() in seen or seen.add(k.lower()))  # type: ignore[func-returns-value]
-    return ResponseError(f"key {key!r} appears twice (keys ignore case)", location=where)
 
 
 def _report(msg: dict[str, Any], i: int, defaults: dict[str, Any] | None = None) -> StatusReport:

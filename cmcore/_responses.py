@@ -215,10 +215,15 @@ def _fold(obj: object, where: str) -> dict[str, Any]:
         raise ResponseError(f"expected an object, got {type(obj).__name__}", location=where)
     folded: dict[str, Any] | None = _wire.pick(obj, _NO_KEYS, [])  # every field comes back, folded
     if folded is None:
-        seen: set[str] = set()
-        twice = next(k for k in obj if k.lower() in seen or seen.add(k.lower()))  # type: ignore[func-returns-value]
-        raise ResponseError(f"key {twice!r} appears twice (keys ignore case)", location=where)
+        raise _twice(obj, where)
     return folded
+
+
+def _twice(obj: Mapping[str, Any], where: str) -> ResponseError:
+    """The error for an object with two keys that differ only in case, naming the second."""
+    seen: set[str] = set()
+    key = next(k for k in obj if k.lower() in seen or seen.add(k.lower()))  # type: ignore[func-returns-value]
+    return ResponseError(f"key {key!r} appears twice (keys ignore case)", location=where)
 
 
 _MESSAGE_KEYS = {"to", "status", "reference", "parts", "messagedetails", "messageerrorcode"}
