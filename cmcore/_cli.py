@@ -3,17 +3,23 @@
 ``cmcore count TEXT...`` and ``cmcore explain TEXT`` (``-`` reads stdin). Results go to
 stdout, as a table or picture for people or as JSON lines with ``--json``; diagnostics go to
 stderr. Exit 0 when every text is fine, 1 when one breaks ``--max-parts`` or ``--encoding``,
-2 for usage errors.
+2 for usage errors and for input that is not valid in ``--input-encoding``.
+
+Input is read as bytes and decoded strictly: stdin from its byte buffer, and each TEXT
+argument from the bytes the command line gave (``os.fsencode`` undoes Python's
+surrogateescape), so an undecodable byte is reported, never counted as a lone surrogate.
 """
 
 from __future__ import annotations
 
 import argparse
+import codecs
 import json
+import os
 import sys
 import unicodedata
 from collections.abc import Sequence
-from typing import Any, TextIO
+from typing import IO, Any, TextIO
 
 from cmcore._errors import PayloadError
 from cmcore._sms import DEFAULT_LIMITS, LIMITS_16BIT_REF, Encoding, PartLimits, Segmentation
@@ -36,6 +42,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="exit 1 when a text needs more than N parts (1-255)")
     common.add_argument("--smart", action="store_true",
                         help="replace typographic characters with GSM-7 ones first, and say so")
+    common.add_argument("--input-encoding", type=_input_encoding, default="utf-8", metavar="ENC",
+                        help="how stdin and TEXT arguments are encoded (default utf-8; "
+                             "a leading UTF-8 BOM on stdin is dropped)")
     parser = argparse.ArgumentParser(
         prog="cmcore", description="Count and explain how texts travel as SMS."
     )
@@ -49,16 +58,78 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _read_texts(raw: Sequence[str], stdin: TextIO) -> list[str]:
+class _InputError(Exception):
+    """Input that cannot be decoded; each item of ``problems`` is one line for stderr."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = tuple(problems)
+
+
+def _input_encoding(name: str) -> str:
+    """The canonical name of the text encoding ``name``; an argparse usage error if none."""
+    try:
+        canonical = codecs.lookup(name).name
+    except (LookupError, ValueError):
+        raise argparse.ArgumentTypeError(f"unknown encoding: {name!r}") from None
+    try:
+        b"\0".decode(canonical)
+    except LookupError:
+        raise argparse.ArgumentTypeError(f"{name!r} is not a text encoding") from None
+    except UnicodeError:
+        pass  # a text encoding that rejects the probe byte is still a text encoding
+    return canonical
+
+
+def _decode(data: bytes, encoding: str, where: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        # A codec that strips a signature (utf-8-sig) reports offsets into what follows it.
+        shift = len(data) - len(exc.object) if data.endswith(exc.object) else 0
+        byte = exc.object[exc.start : exc.start + 1].hex().upper() or "??"
+        problem = (f"{where}: byte 0x{byte} at offset {exc.start + shift} is not valid "
+                   f"{encoding}; use --input-encoding")
+    except UnicodeError as exc:
+        problem = f"{where}: cannot be decoded as {encoding} ({exc}); use --input-encoding"
+    raise _InputError([problem])
+
+
+def _read_stdin(stdin: IO[Any], encoding: str) -> str:
+    buffer = getattr(stdin, "buffer", None)
+    data = (stdin if buffer is None else buffer).read()
+    if isinstance(data, str):
+        text = data  # a text stream without a byte buffer has decoded it already
+    else:
+        text = _decode(data, encoding, "stdin")
+        if encoding == "utf-8" and text.startswith("\ufeff"):
+            text = text[1:]  # a byte order mark, not part of the message
+    text = text[:-1] if text.endswith("\n") else text
+    return text[:-1] if text.endswith("\r") else text
+
+
+def _read_arg(text: str, encoding: str, number: int) -> str:
+    try:
+        data = os.fsencode(text)
+    except UnicodeEncodeError as exc:
+        raise _InputError([f"text {number}: character U+{ord(text[exc.start]):04X} at index "
+                           f"{exc.start} is not a byte the command line can carry"]) from None
+    return _decode(data, encoding, f"text {number}")
+
+
+def _read_texts(raw: Sequence[str], stdin: IO[Any], encoding: str) -> list[str]:
     if list(raw).count("-") > 1:
         raise ValueError("'-' (stdin) may be given once")
-    texts = []
-    for text in raw:
-        if text == "-":
-            text = stdin.read()
-            text = text[:-1] if text.endswith("\n") else text
-            text = text[:-1] if text.endswith("\r") else text
-        texts.append(text)
+    texts: list[str] = []
+    problems: list[str] = []
+    for number, text in enumerate(raw, 1):
+        try:
+            texts.append(_read_stdin(stdin, encoding) if text == "-"
+                         else _read_arg(text, encoding, number))
+        except _InputError as exc:
+            problems += exc.problems
+    if problems:
+        raise _InputError(problems)
     return texts
 
 
@@ -227,7 +298,11 @@ def _run_explain(args: argparse.Namespace, text: str, out: TextIO, err: TextIO) 
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status (0 ok, 1 a text breaks a rule, 2 usage)."""
+    """Run the command line; return the exit status.
+
+    0 when every text is fine, 1 when a text breaks a rule (``--max-parts``, ``--encoding
+    gsm7``), 2 for a usage error or input that is not valid in ``--input-encoding``.
+    """
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
@@ -240,8 +315,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     raw = args.texts if args.command == "count" else [args.text]
     try:
-        texts = _read_texts(raw, sys.stdin)
-    except (ValueError, UnicodeDecodeError) as exc:
+        texts = _read_texts(raw, sys.stdin, args.input_encoding)
+    except _InputError as exc:
+        for problem in exc.problems:
+            print(f"cmcore: {problem}", file=sys.stderr)
+        return 2
+    except ValueError as exc:
         print(f"cmcore: cannot read the text: {exc}", file=sys.stderr)
         return 2
     if args.command == "count":

@@ -112,6 +112,157 @@ def test_installed_script_runs_with_lone_surrogates() -> None:
         [sys.executable, "-m", "cmcore", "count", "--json", "a\udcff"],
         capture_output=True, env=env, cwd=tempfile.gettempdir(), check=False,
     )
+    # "a\udcff" reaches the child as the bytes b"a\xff": not UTF-8, so a usage error now.
+    assert (proc.returncode, proc.stdout) == (2, b""), proc.stderr
+    assert b"text 1: byte 0xFF at offset 1 is not valid utf-8" in proc.stderr
+    # A lone surrogate the user asks for still prints, escaped, without a traceback.
+    proc = subprocess.run(
+        [sys.executable, "-m", "cmcore", "count", "--json", "--input-encoding", "unicode_escape",
+         "a\\udcff"],
+        capture_output=True, env=env, cwd=tempfile.gettempdir(), check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     row = json.loads(proc.stdout)
     assert row["units"] == 2 and row["encoding"] == "UCS-2"
+
+
+def run_bytes(argv: list[str], capsys: pytest.CaptureFixture[str], stdin: bytes) -> tuple[int, str, str]:
+    """Like run(), with a stdin that has a byte buffer, as the real one has."""
+    old = sys.stdin
+    sys.stdin = io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8", errors="surrogateescape")
+    try:
+        code = main(argv)
+    finally:
+        sys.stdin = old
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def cli(argv: list[str | bytes], stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+    """Run ``python -m cmcore`` with byte arguments and byte stdin, as a shell would."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONIOENCODING"}
+    return subprocess.run([sys.executable, "-m", "cmcore", *argv], input=stdin,
+                          capture_output=True, env=env, cwd=tempfile.gettempdir(), check=False)
+
+
+NOT_UTF8 = "is not valid utf-8; use --input-encoding"
+
+
+def test_stdin_undecodable_byte_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_bytes(["explain", "-"], capsys, stdin=b"caf\xe9")
+    assert (code, out) == (2, "")
+    assert err == f"cmcore: stdin: byte 0xE9 at offset 3 {NOT_UTF8}\n"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX pipes and byte arguments")
+def test_stdin_and_argv_bytes_through_a_real_process() -> None:
+    proc = cli(["explain", "-"], stdin=b"caf\xe9")
+    assert (proc.returncode, proc.stdout) == (2, b"")
+    assert proc.stderr.decode() == f"cmcore: stdin: byte 0xE9 at offset 3 {NOT_UTF8}\n"
+    proc = cli(["count", "--json", "ok", b"caf\xe9"])
+    assert (proc.returncode, proc.stdout) == (2, b"")
+    assert proc.stderr.decode() == f"cmcore: text 2: byte 0xE9 at offset 3 {NOT_UTF8}\n"
+    proc = cli(["count", "--json", "--input-encoding", "latin-1", b"caf\xe9", "-"], stdin=b"caf\xe9\n")
+    assert proc.returncode == 0, proc.stderr
+    assert [json.loads(line)["text"] for line in proc.stdout.splitlines()] == ["caf\u00e9"] * 2
+
+
+def test_argv_surrogate_escapes_are_bytes(capsys: pytest.CaptureFixture[str]) -> None:
+    # Python turns an undecodable argv byte 0xE9 into U+DCE9; main() sees what sys.argv holds.
+    code, out, err = run(["count", "--json", "fine", "caf\udce9", "x\udcff"], capsys)
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [f"cmcore: text 2: byte 0xE9 at offset 3 {NOT_UTF8}",
+                                f"cmcore: text 3: byte 0xFF at offset 1 {NOT_UTF8}"]
+    code, out, _ = run(["count", "--json", "--input-encoding", "latin-1", "caf\udce9"], capsys)
+    assert code == 0 and json.loads(out)["text"] == "caf\u00e9"
+
+
+def test_argv_lone_surrogate_that_no_byte_gives(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["count", "a\ud800"], capsys)
+    assert (code, out) == (2, "")
+    assert "text 1: character U+D800 at index 1" in err
+
+
+def test_input_encoding_latin_1_on_stdin(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_bytes(["count", "--json", "--input-encoding", "latin-1", "-"], capsys,
+                               stdin=b"caf\xe9\n")
+    assert (code, err) == (0, "")
+    assert json.loads(out) == {"text": "caf\u00e9", "encoding": "GSM-7", "units": 4, "parts": 1}
+
+
+def test_input_encoding_cp1252(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_bytes(["count", "--json", "--input-encoding", "cp1252", "-"], capsys,
+                             stdin=b"\x80 5 \x93ok\x94")
+    assert code == 0
+    assert json.loads(out) == {"text": "\u20ac 5 \u201cok\u201d", "encoding": "UCS-2",
+                               "units": 8, "parts": 1}
+    # 0x81 is one of the five bytes cp1252 leaves undefined.
+    code, out, err = run_bytes(["explain", "--input-encoding", "CP1252", "-"], capsys,
+                               stdin=b"ab\x80\x81")
+    assert (code, out) == (2, "")
+    assert err == "cmcore: stdin: byte 0x81 at offset 3 is not valid cp1252; use --input-encoding\n"
+
+
+@pytest.mark.parametrize("name", ["no-such-codec", "", "rot13", "hex", "utf\x00"])
+def test_input_encoding_bad_name_is_usage_error(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["count", "--input-encoding", name, "x"], capsys)
+    assert (code, out) == (2, "")
+    assert "--input-encoding" in err
+
+
+@pytest.mark.parametrize(
+    ("data", "byte", "offset"),
+    [
+        ("\u20ac\u20acx\udcffy".encode("utf-8", "surrogateescape"), "FF", 7),  # after 3-byte chars
+        ("\u00e9\U0001f600".encode() + b"\xe2\x82y", "E2", 6),  # a 3-byte sequence cut short
+        ("\u0436".encode() + b"\x80" + "\u0436".encode(), "80", 2),  # a stray continuation byte
+        (b"ok" + "\U0001f600".encode()[:3], "F0", 2),  # truncated at the end of input
+    ],
+)
+def test_offsets_count_bytes_in_multibyte_text(
+    data: bytes, byte: str, offset: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run_bytes(["count", "-"], capsys, stdin=data)
+    assert (code, out) == (2, "")
+    assert err == f"cmcore: stdin: byte 0x{byte} at offset {offset} {NOT_UTF8}\n"
+    code, out, err = run(["count", "ok", os.fsdecode(data)], capsys)
+    assert (code, out) == (2, "")
+    assert err == f"cmcore: text 2: byte 0x{byte} at offset {offset} {NOT_UTF8}\n"
+
+
+def test_utf8_bom_on_stdin_is_dropped(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_bytes(["count", "--json", "-"], capsys, stdin=b"\xef\xbb\xbfhello\r\n")
+    assert code == 0
+    assert json.loads(out) == {"text": "hello", "encoding": "GSM-7", "units": 5, "parts": 1}
+    # Only a leading BOM, only on stdin: one typed into an argument is the user's own.
+    code, out, _ = run_bytes(["count", "--json", "-"], capsys, stdin=b"a\xef\xbb\xbf")
+    assert json.loads(out)["text"] == "a\ufeff"
+    code, out, _ = run(["count", "--json", "\ufeffhello"], capsys)
+    assert json.loads(out)["encoding"] == "UCS-2"
+
+
+def test_utf8_sig_offsets_count_the_signature(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_bytes(["count", "--input-encoding", "utf-8-sig", "-"], capsys,
+                               stdin=b"\xef\xbb\xbfab\xff")
+    assert (code, out) == (2, "")
+    assert "byte 0xFF at offset 5 is not valid utf-8-sig" in err
+
+
+def test_stdin_bytes_keep_the_newline_rule(capsys: pytest.CaptureFixture[str]) -> None:
+    for data, text in [(b"two\nlines\n", "two\nlines"), (b"a\r\n", "a"), (b"a\n\n", "a\n"),
+                       (b"a\r\nb", "a\r\nb"), (b"", "")]:
+        code, out, _ = run_bytes(["count", "--json", "-"], capsys, stdin=data)
+        assert code == 0 and json.loads(out)["text"] == text
+
+
+def test_stdin_without_a_buffer(capsys: pytest.CaptureFixture[str]) -> None:
+    # A byte stream given as stdin is decoded; a text stream (see run()) is taken as it is.
+    old = sys.stdin
+    sys.stdin = io.BytesIO(b"caf\xc3\xa9 \xff")  # type: ignore[assignment]
+    try:
+        code = main(["count", "-"])
+    finally:
+        sys.stdin = old
+    out, err = capsys.readouterr()
+    assert (code, out) == (2, "")
+    assert err == f"cmcore: stdin: byte 0xFF at offset 6 {NOT_UTF8}\n"
