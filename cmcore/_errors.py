@@ -64,11 +64,28 @@ class Problems(list[PayloadError]):
     def add(self, message: str, code: int, location: str) -> None:
         self.append(PayloadError(message, code=code, location=location))
 
-    def raise_any(self) -> None:
-        """Raise the first problem, carrying them all in ``.errors``; do nothing if none."""
-        if self:
-            first = self[0]
-            raise PayloadError(first.message, code=first.code, location=first.location, errors=self)
+    def raise_any(self, *, secret: str | None = None) -> None:
+        """Raise the first problem, carrying them all in ``.errors``; do nothing if none.
+
+        ``secret`` (the product token) is replaced by ``***`` in every message and location
+        first, wherever the caller's values put it.
+        """
+        if not self:
+            return
+        found = [e if not secret else PayloadError(scrub(e.message, secret), code=e.code,
+                                                   location=scrub(e.location, secret)) for e in self]
+        first = found[0]
+        raise PayloadError(first.message, code=first.code, location=first.location, errors=found)
+
+
+def scrub(text: str, secret: str) -> str:
+    """``text`` with ``secret`` replaced by ``***``, as written and as ``repr``/``ascii`` escape it."""
+    if not secret:
+        return text
+    for form in sorted({secret, repr(secret)[1:-1], ascii(secret)[1:-1]}, key=len, reverse=True):
+        if form:
+            text = text.replace(form, "***")
+    return text
 
 
 class EncodingError(PayloadError):

@@ -121,6 +121,8 @@ def _load(hint: Any, value: Any, where: str, problems: Problems) -> Any:
 
 
 def _load_object(cls: Any, data: dict[str, Any], where: str, problems: Problems) -> Any:
+    """The ``cls`` read from ``data``; None where a problem was found in it (reported)."""
+    before = len(problems)
     fields = _object(data, where, problems) or {}
     schema = {wire.lower(): (name, wire, hint, required) for name, wire, hint, required in _schema(cls)}
     values = {}
@@ -134,7 +136,9 @@ def _load_object(cls: Any, data: dict[str, Any], where: str, problems: Problems)
     missing = [wire for name, wire, _, required in schema.values() if required and values.get(name) is None]
     for wire in missing:
         problems.add(f"{wire} is required", 305, f"{where}.{wire}")
-    return None if missing else cls(**{k: v for k, v in values.items() if v is not None})
+    if missing or len(problems) > before:
+        return None
+    return cls(**{k: v for k, v in values.items() if v is not None})
 
 
 def load_rich_content(data: Any, /, *, location: str = "richContent") -> _rich.RichContent:

@@ -9,12 +9,13 @@ The product token is held by ``ProductToken``, whose repr and str never show it.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from cmcore._rich import RichContent
+from cmcore._typecheck import Typed
 
 #: CM's local time (CE(S)T): times without an offset, in validity and status reports.
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -89,22 +90,16 @@ class BodyType(str, enum.Enum):
         return self.value
 
 
-def _tuple(value: str | Iterable[str], name: str) -> tuple[str, ...]:
-    if isinstance(value, str):
-        return (value,)
-    if isinstance(value, bytes) or not isinstance(value, Iterable):
-        raise TypeError(f"{name} must be a str or a sequence of str, not {type(value).__name__}")
-    return tuple(value)
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Message:
+class Message(Typed):
     """One ``msg``: a body from one sender to one or more recipients.
 
     ``allowed_channels`` keeps the caller's order, which is the fallback order. A channel
     is a ``Channel`` or, where the caller allows custom channels when validating, a str.
     ``validity`` is a gateway string (``"2h"``, ``"2017-04-20 11:50:05 GMT"``), an aware or
     naive ``datetime`` (naive means CE(S)T, as the gateway reads it) or a ``timedelta``.
+    A single str for ``recipients`` or ``allowed_channels`` is one item; any other sequence
+    becomes a tuple. A field of the wrong type is a ``TypeError`` naming it.
     """
 
     sender: str
@@ -124,8 +119,11 @@ class Message:
     rich_content: RichContent | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "recipients", _tuple(self.recipients, "recipients"))
-        object.__setattr__(self, "allowed_channels", _tuple(self.allowed_channels, "allowed_channels"))
+        for name in ("recipients", "allowed_channels"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                object.__setattr__(self, name, (value,))
+        Typed.__post_init__(self)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -144,9 +142,14 @@ class Request:
             object.__setattr__(self, "product_token", ProductToken(self.product_token))
         elif not isinstance(self.product_token, ProductToken):
             raise TypeError(f"product_token must be str, not {type(self.product_token).__name__}")
-        if isinstance(self.messages, Message):
-            object.__setattr__(self, "messages", (self.messages,))
-        elif isinstance(self.messages, Sequence):
-            object.__setattr__(self, "messages", tuple(self.messages))
-        else:
-            raise TypeError(f"messages must be a sequence of Message, not {type(self.messages).__name__}")
+        messages = self.messages
+        if isinstance(messages, Message):
+            messages = (messages,)
+        elif isinstance(messages, (str, bytes)) or not isinstance(messages, Sequence):
+            raise TypeError(f"Request.messages must be a sequence of Message, not {type(messages).__name__}")
+        elif type(messages) is not tuple:
+            messages = tuple(messages)
+        for i, msg in enumerate(messages):
+            if not isinstance(msg, Message):
+                raise TypeError(f"Request.messages[{i}] must be a Message, not {type(msg).__name__}")
+        object.__setattr__(self, "messages", messages)

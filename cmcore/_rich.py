@@ -13,6 +13,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+from cmcore._typecheck import Typed
+
 
 class SuggestionAction(str, enum.Enum):
     """``action`` of a suggestion."""
@@ -33,14 +35,14 @@ class SuggestionAction(str, enum.Enum):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Media:
+class Media(Typed):
     media_uri: str
     media_name: str | None = None
     mime_type: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Location:
+class Location(Typed):
     latitude: float | str | None = None
     longitude: float | str | None = None
     label: str | None = None
@@ -48,7 +50,7 @@ class Location:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Calendar:
+class Calendar(Typed):
     start_time: str
     end_time: str
     title: str | None = None
@@ -56,17 +58,17 @@ class Calendar:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Dial:
+class Dial(Typed):
     phone_number: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Product:
+class Product(Typed):
     id: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Suggestion:
+class Suggestion(Typed):
     """A button: ``action`` and ``label``, and the fields the action needs."""
 
     action: SuggestionAction
@@ -84,13 +86,13 @@ class Suggestion:
 # -- WhatsApp templates ----------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class TemplateLanguage:
+class TemplateLanguage(Typed):
     code: str
     policy: str | None = None  # "deterministic" or "fallback"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class TemplateCurrency:
+class TemplateCurrency(Typed):
     amount_1000: int
     fallback_value: str | None = None
     code: str | None = None
@@ -98,7 +100,7 @@ class TemplateCurrency:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class TemplateDateTimeComponent:
+class TemplateDateTimeComponent(Typed):
     day_of_week: int | str | None = None  # a number, or a day name in the older format
     day_of_month: int | None = None
     year: int | None = None
@@ -118,7 +120,7 @@ class TemplateDateTime(TemplateDateTimeComponent):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class TemplateParameter:
+class TemplateParameter(Typed):
     """A component parameter: ``type`` is text, currency, date_time, image, document, video
     or payload, and the field of that name carries the value."""
 
@@ -131,7 +133,7 @@ class TemplateParameter:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class TemplateComponent:
+class TemplateComponent(Typed):
     type: str  # header, body, footer, button
     parameters: tuple[TemplateParameter, ...] = ()
     sub_type: str | None = None  # quick_reply or url, for buttons
@@ -139,7 +141,7 @@ class TemplateComponent:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class LocalizableParam:
+class LocalizableParam(Typed):
     """A parameter of the older template format (``localizable_params``)."""
 
     default: str | None = None
@@ -148,7 +150,7 @@ class LocalizableParam:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class WhatsAppTemplate:
+class WhatsAppTemplate(Typed):
     namespace: str
     element_name: str
     language: TemplateLanguage
@@ -157,14 +159,14 @@ class WhatsAppTemplate:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Template:
+class Template(Typed):
     whatsapp: WhatsAppTemplate
 
 
 # -- WhatsApp contacts -----------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ContactAddress:
+class ContactAddress(Typed):
     street: str | None = None
     city: str | None = None
     state: str | None = None
@@ -175,13 +177,13 @@ class ContactAddress:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ContactEmail:
+class ContactEmail(Typed):
     email: str
     type: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ContactName:
+class ContactName(Typed):
     formatted_name: str
     first_name: str | None = None
     last_name: str | None = None
@@ -191,27 +193,27 @@ class ContactName:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ContactOrg:
+class ContactOrg(Typed):
     company: str | None = None
     department: str | None = None
     title: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ContactPhone:
+class ContactPhone(Typed):
     phone: str
     type: str | None = None
     wa_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ContactUrl:
+class ContactUrl(Typed):
     url: str
     type: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Contact:
+class Contact(Typed):
     name: ContactName
     addresses: tuple[ContactAddress, ...] = ()
     birthday: str | None = None
@@ -224,51 +226,51 @@ class Contact:
 # -- WhatsApp interactive --------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class InteractiveText:
+class InteractiveText(Typed):
     text: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class InteractiveHeader:
+class InteractiveHeader(Typed):
     type: str  # text, image, video, document
     text: str | None = None
     media: Media | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class InteractiveRow:
+class InteractiveRow(Typed):
     id: str
     title: str
     description: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class InteractiveSection:
+class InteractiveSection(Typed):
     rows: tuple[InteractiveRow, ...]
     title: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class InteractiveReply:
+class InteractiveReply(Typed):
     id: str
     title: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class InteractiveButton:
+class InteractiveButton(Typed):
     reply: InteractiveReply
     type: str = "reply"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class InteractiveAction:
+class InteractiveAction(Typed):
     button: str | None = None  # the list's button text
     sections: tuple[InteractiveSection, ...] = ()
     buttons: tuple[InteractiveButton, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Interactive:
+class Interactive(Typed):
     """A WhatsApp interactive message: ``type`` "list" (sections of rows) or "button"."""
 
     type: str
@@ -281,34 +283,34 @@ class Interactive:
 # -- Apple Business Chat ---------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ListPickerOption:
+class ListPickerOption(Typed):
     label: str
     media: Media | None = None
     identifier: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ListPicker:
+class ListPicker(Typed):
     label: str
     options: tuple[ListPickerOption, ...]
     media: Media | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class TimeSlot:
+class TimeSlot(Typed):
     start_time: str
     end_time: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class TimePicker:
+class TimePicker(Typed):
     options: tuple[TimeSlot, ...]
     label: str | None = None
     location: Location | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class OAuth2:
+class OAuth2(Typed):
     """An Apple OAuth2 prompt. The secret and the key never show in a repr."""
 
     response_type: str
@@ -321,7 +323,7 @@ class OAuth2:
 # -- cards, items, rich content --------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class RichCard:
+class RichCard(Typed):
     header: str | None = None
     text: str | None = None
     media: Media | None = None
@@ -329,12 +331,12 @@ class RichCard:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Carousel:
+class Carousel(Typed):
     cards: tuple[RichCard, ...]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ConversationItem:
+class ConversationItem(Typed):
     """One speech bubble: text, media, location, contacts, template, interactive, a picker,
     OAuth2 or a carousel; ``header`` with text/media makes a rich card; ``tag`` is a message
     tag (Facebook Messenger, Google Business Messages); ``suggestions`` are per item."""
@@ -355,7 +357,7 @@ class ConversationItem:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class RichContent:
+class RichContent(Typed):
     conversation: tuple[ConversationItem, ...]
     suggestions: tuple[Suggestion, ...] = ()
 

@@ -7,6 +7,7 @@ problems go to the caller's ``Problems`` with code 305 (304 for text that is the
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
 from cmcore._errors import Problems
@@ -113,9 +114,9 @@ def _whatsapp_interactive(item: ConversationItem, where: str, p: Problems) -> No
                 p.add(f"row {name} over {limit} characters", 305, f"{at}.sections[{i}].rows[{j}].{name}")
     if len(action.buttons) > 3:
         p.add(f"{len(action.buttons)} reply buttons; at most 3", 305, f"{at}.buttons")
-    titles = [b.reply.title for b in action.buttons]
+    titles = Counter(b.reply.title for b in action.buttons)
     for i, button in enumerate(action.buttons):
-        if not button.reply.title or len(button.reply.title) > 20 or titles.count(button.reply.title) > 1:
+        if not button.reply.title or len(button.reply.title) > 20 or titles[button.reply.title] > 1:
             p.add("a button title must be 1 to 20 characters and unique", 305, f"{at}.buttons[{i}].reply.title")
         if len(button.reply.id) > 256:
             p.add("button id over 256 characters", 305, f"{at}.buttons[{i}].reply.id")
@@ -160,6 +161,8 @@ def check_rich(rich: RichContent, where: str, channels: tuple[Channel | str, ...
     if len(suggestions) > MAX_SUGGESTIONS:
         p.add(f"{len(suggestions)} suggestions; a message holds at most {MAX_SUGGESTIONS}", 305, f"{where}.suggestions")
     for s, at in suggestions:
+        if not isinstance(s.action, SuggestionAction):
+            continue  # reported by validate(), with the actions there are
         _action_fields(s, at, p)
         if known:
             _suggestion_on(s, at, known, p)

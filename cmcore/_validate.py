@@ -12,7 +12,9 @@ groupings", "Validity period", "SMS - Multipart", "Custom DCS", "HTTP GET protoc
 from __future__ import annotations
 
 import dataclasses
+import enum
 import functools
+import math
 import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -24,6 +26,7 @@ from cmcore._models import AMSTERDAM, BodyType, Channel, Message, ProductToken, 
 from cmcore._rich import RichContent
 from cmcore._rules import TEXT_LIMITS, check_rich
 from cmcore._sms import MAX_PARTS, Encoding, analyze, truncate
+from cmcore._typecheck import field_kinds
 
 MAX_MESSAGES = 1000
 MAX_VALIDITY = timedelta(hours=72)
@@ -31,10 +34,10 @@ _TOKEN = re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4
 _ALPHA_SENDER = re.compile(r"[A-Za-z0-9 ]{1,11}")
 _NUMERIC_SENDER = re.compile(r"[0-9]{1,16}")
 _REFERENCE = re.compile(r"[A-Za-z0-9_]{1,32}")  # "alphanumeric"; the spec's own example uses _
-_RELATIVE = re.compile(r"([0-9]+)([hHmM])")
-_ABSOLUTE = re.compile(
+_RELATIVE = re.compile(r"([0-9]{1,6})([hHmM])")
+_ABSOLUTE = re.compile(  # ASCII digits only, as the gateway reads them
     r"(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})(?::(\d{2}))?"
-    r"\s*(?:(GMT|UTC|Z)|([+-])(\d{1,2})(?::?(\d{2}))?)?"
+    r"\s*(?:(GMT|UTC|Z)|([+-])(\d{1,2})(?::?(\d{2}))?)?", re.ASCII
 )
 _CHANNELS = {c.value: c for c in Channel}
 
@@ -80,8 +83,11 @@ def normalize_phone(number: str, /, *, default_region: str | None = None) -> str
 
     Accepts ``+31 (0)76 - 572 70 00``, ``0031765727000``, and with ``default_region``
     national forms (``076 5727000``). Raises ``PayloadError`` (code 303) for a number that
-    phonenumbers does not hold valid.
+    phonenumbers does not hold valid, and ``TypeError`` for a ``number`` that is not a str.
     """
+    if not isinstance(number, str):
+        raise TypeError(f"normalize_phone() argument 'number' must be str, not {type(number).__name__}")
+    number = str.__str__(number)
     text = number.strip()
     fast = _canonical(text)
     if fast is not None:
@@ -98,16 +104,18 @@ def normalize_phone(number: str, /, *, default_region: str | None = None) -> str
 
 def _channels(msg: Message, where: str, errors: Problems, custom: bool) -> tuple[Channel | str, ...]:
     out: list[Channel | str] = []
+    seen: set[Channel | str] = set()
     for i, channel in enumerate(msg.allowed_channels):
-        known = channel if isinstance(channel, Channel) else _CHANNELS.get(channel) if isinstance(channel, str) else None
-        if known is None and not (custom and isinstance(channel, str) and channel.strip()):
+        known = channel if isinstance(channel, Channel) else _CHANNELS.get(channel)
+        if known is None and not (custom and channel.strip()):
             errors.add(f"unknown channel {channel!r}; the gateway knows "
                        f"{', '.join(_CHANNELS)} (custom channels must be allowed explicitly)",
                        305, f"{where}.allowedChannels[{i}]")
             continue
         value = known if known is not None else channel
-        if value in out:
+        if value in seen:
             errors.add(f"channel {str(value)!r} is listed twice", 305, f"{where}.allowedChannels[{i}]")
+        seen.add(value)
         out.append(value)
     return tuple(out)
 
@@ -152,16 +160,16 @@ def _body(msg: Message, where: str, errors: Problems, cut: bool, sms: bool) -> s
     if not isinstance(body, str):
         errors.add(f"the body must be text, not {type(body).__name__}", 304, f"{where}.body")
         return ""
+    if msg.dcs is not None and msg.dcs not in (0, 8):
+        errors.add(f"dcs must be 0 or 8, not {msg.dcs!r}", 305, f"{where}.dcs")
+    if msg.body_type is not None and msg.body_type is not BodyType.AUTO:
+        errors.add(f"body type must be BodyType.AUTO or None, not {msg.body_type!r}", 305, f"{where}.body.type")
     if not body:
         # Rich content on channels without SMS may leave the body empty (the spec's Google
         # Business Messages examples do); SMS, or a fallback to it, needs the text.
         if sms or msg.rich_content is None:
             errors.add("a body without content was found", 304, f"{where}.body")
         return body
-    if msg.dcs not in (None, 0, 8):
-        errors.add(f"dcs must be 0 or 8, not {msg.dcs!r}", 305, f"{where}.dcs")
-    if msg.body_type not in (None, BodyType.AUTO):
-        errors.add(f"body type must be BodyType.AUTO or None, not {msg.body_type!r}", 305, f"{where}.body.type")
     forced = Encoding.UCS2 if msg.dcs == 8 and msg.body_type is None else None
     if msg.dcs == 0 and msg.body_type is None and analyze(body).encoding is Encoding.UCS2:
         errors.add("dcs 0 sends GSM-7, but the body holds characters outside GSM-7; use "
@@ -201,28 +209,43 @@ def camel(name: str) -> str:
 
 
 @functools.cache
-def _keys(cls: type) -> tuple[tuple[str, str], ...]:
-    return tuple((f.name, camel(f.name)) for f in dataclasses.fields(cls))
+def _keys(cls: type) -> tuple[tuple[str, str, type[enum.Enum] | None], ...]:
+    kinds = field_kinds(cls)
+    return tuple((f.name, camel(f.name), kinds.get(f.name)) for f in dataclasses.fields(cls)
+                 if not f.name.startswith("_"))
 
 
-def _utf8(value: Any, where: str, code: int, errors: Problems) -> None:
-    """Report text that UTF-8 cannot carry (a lone surrogate) wherever it is in ``value``."""
+_INT64 = range(-(2**63), 2**63)
+
+
+def _scan(value: Any, where: str, code: int, errors: Problems, kind: type[enum.Enum] | None = None) -> None:
+    """Report what JSON cannot carry as it is, wherever it is in ``value``: text that UTF-8
+    cannot carry (a lone surrogate), a float that is not finite, an int beyond 64 bits, and a
+    string where the field takes only the members of an enum (``kind``)."""
     if isinstance(value, str):
+        if kind is not None and not isinstance(value, kind):
+            errors.add(f"{value!r} is not one of {', '.join(str(m.value) for m in kind)}", code, where)
         found = None if value.isascii() else _LONE_SURROGATE.search(value)
         if found:
             errors.add(f"a lone surrogate U+{ord(found.group()):04X} at index {found.start()}: "
                        "UTF-8, and so JSON, cannot carry it", code, where)
-    elif isinstance(value, (tuple, list)):
+    elif isinstance(value, tuple):
         for i, item in enumerate(value):
-            _utf8(item, f"{where}[{i}]", code, errors)
+            _scan(item, f"{where}[{i}]", code, errors, kind)
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            errors.add(f"{value!r} is not a number JSON can carry", code, where)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        if value not in _INT64:
+            errors.add(f"a number of {value.bit_length()} bits; at most 64 bits can be sent", code, where)
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for name, key in _keys(type(value)):
-            _utf8(getattr(value, name), f"{where}.{key}", code, errors)
+        for name, key, field_kind in _keys(type(value)):
+            _scan(getattr(value, name), f"{where}.{key}", code, errors, field_kind)
 
 
 def _texts(msg: Message, where: str, errors: Problems) -> None:
     for name, key, code in _UTF8_FIELDS:
-        _utf8(getattr(msg, name), f"{where}.{key}", code, errors)
+        _scan(getattr(msg, name), f"{where}.{key}", code, errors)
     if msg.reference is not None and not (isinstance(msg.reference, str) and _REFERENCE.fullmatch(msg.reference)):
         errors.add(f"reference {msg.reference!r}: 1 to 32 letters, digits or _", 305, f"{where}.reference")
     for name in ("custom_grouping", "custom_grouping2", "custom_grouping3"):
@@ -249,6 +272,13 @@ def _absolute(match: re.Match[str]) -> datetime:
     return moment.replace(tzinfo=AMSTERDAM)
 
 
+def _within(moment: datetime, now: datetime) -> bool:
+    try:
+        return now < moment <= now + MAX_VALIDITY
+    except OverflowError:  # at the ends of datetime's range: far outside the window
+        return False
+
+
 def validity_string(value: str | datetime | timedelta, /, *, now: datetime | None = None) -> str:
     """Check a validity and return the gateway's string for it.
 
@@ -265,7 +295,8 @@ def validity_string(value: str | datetime | timedelta, /, *, now: datetime | Non
         return f"{minutes // 60}h" if minutes % 60 == 0 else f"{minutes}m"
     if isinstance(value, datetime):
         moment = value if value.tzinfo else value.replace(tzinfo=AMSTERDAM)
-        text = value.strftime("%Y-%m-%d %H:%M:%S") + (_offset(value.strftime("%z")) if value.tzinfo else "")
+        text = value.isoformat(sep=" ", timespec="seconds")[:19] + (
+            _offset(value.strftime("%z")) if value.tzinfo else "")
     elif isinstance(value, str):
         relative = _RELATIVE.fullmatch(value.strip())
         if relative:
@@ -284,7 +315,7 @@ def validity_string(value: str | datetime | timedelta, /, *, now: datetime | Non
         text = value.strip()
     else:
         raise PayloadError(f"validity must be str, datetime or timedelta, not {type(value).__name__}", code=305)
-    if now is not None and not now < moment <= now + MAX_VALIDITY:
+    if now is not None and not _within(moment, now):
         raise PayloadError(f"validity {text!r} is not within 72 hours after {now.isoformat()}", code=305)
     return text
 
@@ -354,7 +385,7 @@ def validate(
     options = {"default_region": default_region, "now": now,
                "allow_custom_channels": allow_custom_channels, "truncate": truncate}
     messages = [_message(m, f"msg[{i}]", errors, options) for i, m in enumerate(request.messages)]
-    errors.raise_any()
+    errors.raise_any(secret=token)
     checked = Request(product_token=ProductToken(token), messages=tuple(m for m in messages if m))
     custom = any(not isinstance(c, Channel) for m in checked.messages for c in m.allowed_channels)
     object.__setattr__(checked, "_checked", 2 if custom else 1)

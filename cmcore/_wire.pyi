@@ -6,6 +6,7 @@ from typing import Any
 VALUE: int
 NUMBERS: int
 BODY: int
+MAX_DEPTH: int
 
 def prepare(message_class: type, layout: tuple[Any, ...], classes: dict[type, Any]) -> object: ...
 def dump_messages(messages: tuple[Any, ...], plan: object) -> bytes: ...

@@ -29,6 +29,8 @@ from types import MemberDescriptorType
 
 import orjson
 
+from cmcore._errors import PayloadError
+
 cdef extern from "Python.h":
     bint PyUnicode_IS_ASCII(object)
     void* PyUnicode_DATA(object)
@@ -105,6 +107,17 @@ def _fill_escapes() -> None:
 _fill_escapes()
 
 cdef const char* HEX = b"0123456789abcdef"
+
+# Arrays and objects nest at most this deep (a message is level 1): a cyclic or absurdly deep
+# value is refused with the twin's error instead of exhausting the C stack.
+cdef enum:
+    DEPTH_LIMIT = 64
+MAX_DEPTH = DEPTH_LIMIT
+
+
+cdef int too_deep() except -1:
+    raise PayloadError(f"a value nested more than {DEPTH_LIMIT} levels deep (or a cycle) cannot be "
+                       "written as JSON", code=305)
 
 
 cdef struct Buf:
@@ -224,7 +237,7 @@ cdef inline bint is_empty(object value, dict classes) except -1:
     return value == ()
 
 
-cdef int put_value(Buf* b, object value, dict classes) except -1:
+cdef int put_value(Buf* b, object value, dict classes, int depth) except -1:
     cdef type t = type(value)
     cdef object fields
     if t is str:
@@ -234,12 +247,12 @@ cdef int put_value(Buf* b, object value, dict classes) except -1:
     if t is int:
         return put_int(b, value)
     if t is tuple or t is list:
-        return put_array(b, value, classes)
+        return put_array(b, value, classes, depth + 1)
     fields = classes.get(t)
     if fields is not None:
-        return put_object(b, value, <_ObjectPlan>fields, classes)
+        return put_object(b, value, <_ObjectPlan>fields, classes, depth + 1)
     if isinstance(value, (tuple, list)):
-        return put_array(b, value, classes)
+        return put_array(b, value, classes, depth + 1)
     if isinstance(value, Enum):
         return put_bytes(b, enum_value(value))
     return put_fallback(b, value)
@@ -260,14 +273,16 @@ cdef bytes enum_value(object member):
     return written
 
 
-cdef int put_array(Buf* b, object value, dict classes) except -1:
+cdef int put_array(Buf* b, object value, dict classes, int depth) except -1:
     cdef bint first = True
+    if depth > DEPTH_LIMIT:
+        too_deep()
     putc(b, b"[")
     for item in value:
         if not first:
             putc(b, b",")
         first = False
-        put_value(b, item, classes)
+        put_value(b, item, classes, depth)
     return putc(b, b"]")
 
 
@@ -316,11 +331,13 @@ cdef class _ObjectPlan:
         PyMem_Free(self.keys)
 
 
-cdef int put_object(Buf* b, object obj, _ObjectPlan plan, dict classes) except -1:
+cdef int put_object(Buf* b, object obj, _ObjectPlan plan, dict classes, int depth) except -1:
     cdef bint first = True
     cdef Py_ssize_t i
     cdef type t
     cdef object nested
+    if depth > DEPTH_LIMIT:
+        too_deep()
     putc(b, b"{")
     cdef PyObject* raw
     for i in range(plan.n):
@@ -349,9 +366,9 @@ cdef int put_object(Buf* b, object obj, _ObjectPlan plan, dict classes) except -
         if t is str:
             put_str(b, item)
         elif nested is not None:
-            put_object(b, item, <_ObjectPlan>nested, classes)
+            put_object(b, item, <_ObjectPlan>nested, classes, depth + 1)
         else:
-            put_value(b, item, classes)
+            put_value(b, item, classes, depth)
     return putc(b, b"}")
 
 
@@ -424,10 +441,10 @@ cdef int put_message(Buf* b, object msg, bint fast, _Plan plan) except -1:
             kind_of = read(msg, <object>f.kind_attr, f.kind_offset, fast)
             if kind_of:
                 put_bytes(b, <bytes>f.item_key)
-                put_value(b, kind_of, classes)
+                put_value(b, kind_of, classes, 2)
                 putc(b, b",")
             put_bytes(b, <bytes>f.last_key)
-            put_value(b, item, classes)
+            put_value(b, item, classes, 2)
             putc(b, b"}")
             continue
         if f.kind == KIND_NUMBERS:
@@ -442,7 +459,7 @@ cdef int put_message(Buf* b, object msg, bint fast, _Plan plan) except -1:
                     putc(b, b",")
                 first_number = False
                 put_bytes(b, <bytes>f.item_key)
-                put_value(b, number, classes)
+                put_value(b, number, classes, 3)
                 putc(b, b"}")
             putc(b, b"]")
             continue
@@ -452,7 +469,7 @@ cdef int put_message(Buf* b, object msg, bint fast, _Plan plan) except -1:
             putc(b, b",")
         first = False
         put_bytes(b, <bytes>f.key)
-        put_value(b, item, classes)
+        put_value(b, item, classes, 1)
     return putc(b, b"}")
 
 
@@ -508,7 +525,7 @@ def dump_value(value: object, _Plan plan) -> bytes:
     if b.data == NULL:
         raise MemoryError()
     try:
-        put_value(&b, value, plan.classes)
+        put_value(&b, value, plan.classes, 0)
         return PyBytes_FromStringAndSize(b.data, b.size)
     finally:
         PyMem_Free(b.data)

@@ -13,15 +13,20 @@ import enum
 import operator
 from collections.abc import Callable
 from datetime import datetime, tzinfo
-from typing import Any
+from typing import Any, NoReturn
 
 import orjson
+
+from cmcore._errors import PayloadError
 
 VALUE = 0  # a value, written by type; left out when None or ()
 NUMBERS = 1  # a tuple of text, written as [{"number": …}, …]
 BODY = 2  # {"type": …, "content": …} from body_type and body
 
 _SCALARS = (str, int, float, bool)
+#: Arrays and objects nest at most this deep (a message is level 1).
+MAX_DEPTH = 64
+_INT_RANGE = (-(2**63), 2**64 - 1)  # what orjson writes
 
 
 def _getter(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
@@ -53,31 +58,66 @@ def _empty(value: Any, classes: dict[type, Any]) -> bool:
     return bool(value == ())
 
 
-def _value(value: Any, classes: dict[type, Any]) -> Any:
-    if type(value) in _SCALARS:
-        return value
-    reader = classes.get(type(value))
-    if reader is not None:
-        keys, get = reader
-        out: dict[str, Any] = {}
-        for key, item in zip(keys, get(value)):
-            _put(out, key, item, classes)
-        return out
-    if isinstance(value, (tuple, list)):
-        return [_value(item, classes) for item in value]
-    if isinstance(value, enum.Enum):
-        return value.value
+def _too_deep() -> NoReturn:
+    raise PayloadError(f"a value nested more than {MAX_DEPTH} levels deep (or a cycle) cannot be "
+                       "written as JSON", code=305)
+
+
+def _text(value: str) -> str:
+    """``value``, once UTF-8 is known to carry it; else orjson's error, raised here so that
+    errors come in the order the compiled writer meets them."""
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            orjson.dumps(value)
     return value
 
 
-def _put(out: dict[str, Any], key: str, item: Any, classes: dict[type, Any]) -> None:
+def _value(value: Any, classes: dict[type, Any], depth: int) -> Any:
+    kind = type(value)
+    if kind is str:
+        return _text(value)
+    if kind is bool or kind is float:
+        return value
+    if kind is int:
+        return value if _INT_RANGE[0] <= value <= _INT_RANGE[1] else orjson.Fragment(orjson.dumps(value))
+    if kind is tuple or kind is list:
+        return _array(value, classes, depth + 1)
+    reader = classes.get(kind)
+    if reader is not None:
+        return _object(value, reader, classes, depth + 1)
+    if isinstance(value, (tuple, list)):
+        return _array(value, classes, depth + 1)
+    if isinstance(value, enum.Enum):
+        return orjson.Fragment(orjson.dumps(value.value))
+    return orjson.Fragment(orjson.dumps(value))  # orjson writes it, or raises, as in the kernel
+
+
+def _array(value: Any, classes: dict[type, Any], depth: int) -> list[Any]:
+    if depth > MAX_DEPTH:
+        _too_deep()
+    return [_value(item, classes, depth) for item in value]
+
+
+def _object(value: Any, reader: Any, classes: dict[type, Any], depth: int) -> dict[str, Any]:
+    if depth > MAX_DEPTH:
+        _too_deep()
+    keys, get = reader
+    out: dict[str, Any] = {}
+    for key, item in zip(keys, get(value)):
+        _put(out, key, item, classes, depth)
+    return out
+
+
+def _put(out: dict[str, Any], key: str, item: Any, classes: dict[type, Any], depth: int) -> None:
     """``out[key]``: ``item`` as written, unless it is None or ()."""
     if item is None:
         return
-    if type(item) in _SCALARS:  # the common case, without the calls below
-        out[key] = item
+    if type(item) is str:  # the common case, without the calls below
+        out[key] = _text(item)
     elif not _empty(item, classes):
-        out[key] = _value(item, classes)
+        out[key] = _value(item, classes, depth)
 
 
 def _message(msg: Any, plan: tuple[Any, ...]) -> dict[str, Any]:
@@ -89,13 +129,13 @@ def _message(msg: Any, plan: tuple[Any, ...]) -> dict[str, Any]:
             body = {}
             kind_of = getattr(msg, field[3])
             if kind_of:
-                body[field[4]] = _value(kind_of, classes)
-            body[field[5]] = _value(item, classes)
+                body[field[4]] = _value(kind_of, classes, 2)
+            body[field[5]] = _value(item, classes, 2)
             out[key] = body
         elif kind == NUMBERS:
-            out[key] = [{field[3]: number if type(number) is str else _value(number, classes)} for number in item]
+            out[key] = [{field[3]: _value(number, classes, 3)} for number in item]
         else:
-            _put(out, key, item, classes)
+            _put(out, key, item, classes, 1)
     return out
 
 
@@ -106,7 +146,7 @@ def dump_messages(messages: tuple[Any, ...], plan: tuple[Any, ...]) -> bytes:
 
 def dump_value(value: Any, plan: tuple[Any, ...]) -> bytes:
     """The JSON of one value (a rich content object, say), written as in a message."""
-    return orjson.dumps(_value(value, plan[2]))
+    return orjson.dumps(_value(value, plan[2], 0))
 
 
 def pick(obj: dict[str, Any], table: dict[str, int], values: list[Any],

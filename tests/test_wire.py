@@ -8,6 +8,7 @@ rules let through (odd types, huge ints, floats, lone surrogates, subclasses).
 from __future__ import annotations
 
 import collections
+import dataclasses
 import enum
 from dataclasses import dataclass
 from types import ModuleType
@@ -50,8 +51,18 @@ def same(messages: tuple[Any, ...]) -> bytes:
     return got[1]  # type: ignore[no-any-return]
 
 
+def raw(cls: type, **values: Any) -> Any:
+    """An instance of ``cls`` holding ``values`` as they are: construction checks types, and
+    the writer must stay safe, and agree with its twin, on what those checks keep out."""
+    obj = object.__new__(cls)
+    for f in dataclasses.fields(cls):
+        default = f.default if f.default_factory is dataclasses.MISSING else f.default_factory()
+        object.__setattr__(obj, f.name, values.get(f.name, default))
+    return obj
+
+
 def msg(**fields: Any) -> Message:
-    return Message(**{"sender": "CM", "recipients": ("0031612345678",), "body": "hi", **fields})
+    return raw(Message, **{"sender": "CM", "recipients": ("0031612345678",), "body": "hi", **fields})  # type: ignore[no-any-return]
 
 
 def test_a_plain_message() -> None:
@@ -90,7 +101,7 @@ def test_ints_up_to_64_bits_and_the_error_past_them(number: int) -> None:
 ])
 def test_values_of_any_type_as_the_twin_writes_them(value: Any) -> None:
     same((msg(reference=value),))
-    same((msg(rich_content=r.RichContent(conversation=(r.ConversationItem(text=value),))),))
+    same((msg(rich_content=r.RichContent(conversation=(raw(r.ConversationItem, text=value),))),))
 
 
 class Colour(enum.Enum):
@@ -141,7 +152,7 @@ def test_an_unset_slot_raises_as_getattr_does() -> None:
 def test_empty_tuples_are_left_out_but_not_empty_lists() -> None:
     item = r.RichContent(conversation=(), suggestions=())
     assert orjson.loads(same((msg(rich_content=item),)))[0]["richContent"] == {}
-    listed = r.RichContent(conversation=[])  # type: ignore[arg-type]
+    listed = raw(r.RichContent, conversation=[])
     assert orjson.loads(same((msg(rich_content=listed),)))[0]["richContent"] == {"conversation": []}
 
 
@@ -153,7 +164,7 @@ def test_a_wrong_object_in_the_messages() -> None:
 
 anything = st.one_of(st.none(), st.text(), st.integers(), st.booleans(), st.floats(), st.sampled_from(list(Channel)))
 any_message = st.builds(
-    Message, sender=st.text(), recipients=st.lists(st.text(), max_size=3).map(tuple), body=st.text(),
+    msg, sender=st.text(), recipients=st.lists(st.text(), max_size=3).map(tuple), body=st.text(),
     body_type=st.none() | st.just(BodyType.AUTO), dcs=anything, reference=anything, custom_grouping=anything,
     validity=anything, min_parts=anything, max_parts=st.none() | st.integers(),
     allowed_channels=st.lists(st.sampled_from(list(Channel)) | st.text(), max_size=3).map(tuple),
@@ -274,3 +285,39 @@ def test_the_kernels_read_times_alike(edits: list[tuple[int, str]], tail: str) -
         chars[at] = char
     text = "".join(chars) + tail
     assert compiled.plain_time(text, AMSTERDAM) == _wire_py.plain_time(text, AMSTERDAM)
+
+
+# -- bounded: cycles and deep values are one typed error, the same on both kernels ----------------
+
+
+def test_a_cyclic_value_is_refused_not_a_crash() -> None:
+    cycle: list[Any] = []
+    cycle.append(cycle)
+    kind, text = outcome(_wire_py, (msg(dcs=cycle),))
+    assert kind == "PayloadError" and "nested more than 64 levels" in text
+    same((msg(dcs=cycle),))
+    same((msg(body_type=cycle),))
+    same((msg(recipients=(cycle,)),))
+    same((msg(rich_content=raw(r.RichContent, conversation=cycle)),))
+
+
+@pytest.mark.parametrize("depth", [60, 61, 62, 63, 64, 65, 66, 200, 5000])
+def test_the_depth_limit_is_the_same_on_both_kernels(depth: int) -> None:
+    value: Any = "leaf"
+    for _ in range(depth):
+        value = [value]
+    same((msg(reference=value),))
+    same((msg(rich_content=raw(r.RichContent, conversation=value)),))
+    item: Any = raw(r.ConversationItem, text="t")
+    for _ in range(depth // 2):
+        item = raw(r.ConversationItem, suggestions=(item,))
+    same((msg(rich_content=item),))
+
+
+def test_errors_come_in_the_order_the_writer_meets_them() -> None:
+    first = msg(reference="\ud800", app_key=object())
+    assert outcome(_wire_py, (first,))[1] == outcome(_wire_py, (msg(reference="\ud800"),))[1]
+    same((first,))
+    same((msg(reference=2**70, app_key="\ud800"),))
+    same((msg(reference=Colour.BLUE, app_key={1: 2}),))
+    same((msg(custom_grouping=Text("\udc00"), app_key=2**65),))

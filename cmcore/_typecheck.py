@@ -1,0 +1,178 @@
+"""Type checks at construction for the frozen model classes, read from their annotations.
+
+A model class derives from ``Typed``; its ``__post_init__`` checks every field against the
+field's annotation and raises ``TypeError`` naming the class and the field (never the value,
+which may be secret). Rules, the same for every class:
+
+- ``str``: a ``str``; a subclass that is not an enum becomes the plain ``str`` of its value,
+  so no override of the caller's class runs later. ``int``: an ``int``, never a ``bool``;
+  ``float`` also takes an ``int``. Subclasses become the plain value, as for ``str``.
+- An enum annotation takes its members, or a ``str`` (the enums here are ``str`` enums): a
+  string that spells a member, ignoring case, becomes that member; any other string is kept
+  as it is, for ``validate()`` to report with the gateway's code and a location.
+- ``tuple[X, ...]`` takes any sequence but ``str``/``bytes`` and becomes a tuple, each item
+  checked as ``X``; so a validated object cannot change afterwards.
+- A nested model class takes an instance of it (or of a subclass); ``None`` only where the
+  annotation allows it.
+
+Values are checked for their type only; their values are ``validate()``'s business.
+"""
+
+from __future__ import annotations
+
+import enum
+import typing
+from collections.abc import Callable, Sequence
+from types import UnionType
+from typing import Any
+
+__all__ = ["Typed", "field_kinds"]
+
+Convert = Callable[[Any, str], Any]
+_SPECS: dict[type, tuple[tuple[str, frozenset[type], Convert], ...]] = {}
+
+
+def _name(hint: Any) -> str:
+    if hint is type(None):
+        return "None"
+    if typing.get_origin(hint) is tuple:
+        return f"a sequence of {_name(typing.get_args(hint)[0])}"
+    return getattr(hint, "__name__", str(hint))
+
+
+def _fail(expected: str, value: Any, where: str) -> typing.NoReturn:
+    raise TypeError(f"{where} must be {expected}, not {type(value).__name__}")
+
+
+def _scalar(kind: type) -> Convert:
+    """A converter for ``str``, ``int`` or ``float``: the plain value of a subclass."""
+    def convert(value: Any, where: str) -> Any:
+        if kind is str and isinstance(value, str):
+            return str.__str__(value)
+        if kind is int and isinstance(value, int) and not isinstance(value, bool):
+            return int.__int__(value)
+        if kind is float and isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float.__float__(value) if isinstance(value, float) else int.__int__(value)
+        raise _Mismatch
+    return convert
+
+
+class _Mismatch(Exception):
+    """A value that one option of a union does not take (internal)."""
+
+
+def _enum(kind: type[enum.Enum]) -> Convert:
+    folded = {str(m.value).lower(): m for m in kind}
+
+    def convert(value: Any, where: str) -> Any:
+        if isinstance(value, kind):
+            return value
+        if isinstance(value, str) and not isinstance(value, enum.Enum):
+            plain = str.__str__(value)
+            return folded.get(plain.lower(), plain)
+        raise _Mismatch
+    return convert
+
+
+def _instance(kind: type) -> Convert:
+    def convert(value: Any, where: str) -> Any:
+        if isinstance(value, kind):
+            return value
+        raise _Mismatch
+    return convert
+
+
+def _sequence(item_hint: Any, item_exact: frozenset[type], item: Convert) -> Convert:
+    expected = f"a sequence of {_name(item_hint)}"
+
+    def convert(value: Any, where: str) -> Any:
+        if isinstance(value, (str, bytes, bytearray)) or not isinstance(value, Sequence):
+            raise _Mismatch
+        if type(value) is tuple and all(type(x) in item_exact for x in value):
+            return value
+        out = []
+        for i, x in enumerate(value):
+            if type(x) in item_exact:
+                out.append(x)
+                continue
+            try:
+                out.append(item(x, f"{where}[{i}]"))
+            except _Mismatch:
+                _fail(expected.replace("a sequence of ", "", 1), x, f"{where}[{i}]")
+        return tuple(out)
+    return convert
+
+
+def _compile(hint: Any) -> tuple[frozenset[type], Convert, str]:
+    """(types taken as they are, converter for the rest, what is expected) for ``hint``."""
+    options = typing.get_args(hint) if typing.get_origin(hint) in (typing.Union, UnionType) else (hint,)
+    exact: set[type] = set()
+    converters: list[Convert] = []
+    for option in options:
+        if option is type(None):
+            exact.add(type(None))
+        elif option in (str, int, float):
+            exact.update({option, int} if option is float else {option})
+            converters.append(_scalar(option))
+        elif typing.get_origin(option) is tuple:
+            item_exact, item, _ = _compile(typing.get_args(option)[0])
+            converters.append(_sequence(typing.get_args(option)[0], item_exact, item))
+        elif isinstance(option, type) and issubclass(option, enum.Enum):
+            exact.add(option)
+            converters.append(_enum(option))
+        elif isinstance(option, type):
+            exact.add(option)
+            converters.append(_instance(option))
+        else:  # pragma: no cover - an annotation this module does not know
+            raise TypeError(f"cannot check values against {hint!r}")
+    expected = " or ".join(_name(o) for o in options)
+
+    def convert(value: Any, where: str) -> Any:
+        for one in converters:
+            try:
+                return one(value, where)
+            except _Mismatch:
+                continue
+        _fail(expected, value, where)
+    return frozenset(exact), convert, expected
+
+
+def _spec(cls: type) -> tuple[tuple[str, frozenset[type], Convert], ...]:
+    spec = _SPECS.get(cls)
+    if spec is None:
+        hints = typing.get_type_hints(cls)
+        names = [f for f in getattr(cls, "__dataclass_fields__", {}) if not f.startswith("_")]
+        spec = _SPECS[cls] = tuple((name, *_compile(hints[name])[:2]) for name in names)
+    return spec
+
+
+def field_kinds(cls: type) -> dict[str, type[enum.Enum]]:
+    """The fields of ``cls`` whose annotation holds an enum, with that enum."""
+    hints = typing.get_type_hints(cls)
+    found: dict[str, type[enum.Enum]] = {}
+    for name in getattr(cls, "__dataclass_fields__", {}):
+        hint = hints[name]
+        options = typing.get_args(hint) if typing.get_origin(hint) in (typing.Union, UnionType) else (hint,)
+        for option in options:
+            if typing.get_origin(option) is tuple:
+                option = typing.get_args(option)[0]
+            if isinstance(option, type) and issubclass(option, enum.Enum):
+                found[name] = option
+    return found
+
+
+class Typed:
+    """Base of the model's dataclasses: ``__post_init__`` checks each field's type."""
+
+    __slots__ = ()
+
+    def __post_init__(self) -> None:
+        cls = type(self)
+        prefix = cls.__name__
+        for name, exact, convert in _spec(cls):
+            value = getattr(self, name)
+            if type(value) in exact:
+                continue
+            new = convert(value, f"{prefix}.{name}")
+            if new is not value:
+                object.__setattr__(self, name, new)
