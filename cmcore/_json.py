@@ -12,6 +12,7 @@ import dataclasses
 import enum
 import functools
 import json
+import math
 import types
 import typing
 from dataclasses import dataclass
@@ -102,11 +103,11 @@ def _load(hint: Any, value: Any, where: str, problems: Problems) -> Any:
             if _is(option, value):
                 return _load(option, value, where, problems)
         names = " or ".join(getattr(o, "__name__", str(o)) for o in options)
-        problems.add(f"expected {names}, got {type(value).__name__}", 202, where)
+        problems.add(f"expected {names}, got {_kind(value)}", 202, where)
         return None
     if not _is(hint, value):
         name = "an array" if origin is tuple else getattr(hint, "__name__", str(hint))
-        problems.add(f"expected {name}, got {type(value).__name__}", 202, where)
+        problems.add(f"expected {name}, got {_kind(value)}", 202, where)
         return None
     if origin is tuple:
         return tuple(_load(typing.get_args(hint)[0], item, f"{where}[{i}]", problems) for i, item in enumerate(value))
@@ -216,32 +217,70 @@ _TEXT_FIELDS = {"sender", "reference", "custom_grouping", "custom_grouping2", "c
 _INT_FIELDS = {"dcs", "min_parts", "max_parts"}
 
 
-def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    folded: dict[str, Any] = {}
-    for key, value in pairs:
-        low = key.lower()
-        if low in folded:
-            folded.setdefault("\x00duplicates", []).append(key)
-        folded[low] = value
-    return folded
+class _Object(dict[str, Any]):
+    """A JSON object with its keys folded to lower case, and the keys that collided: kept
+    beside the data, where no input can write them."""
+
+    __slots__ = ("duplicates",)
+
+    def __init__(self, pairs: list[tuple[str, Any]]) -> None:
+        super().__init__()
+        self.duplicates: list[str] = []
+        for key, value in pairs:
+            low = key.lower()
+            if low in self:
+                self.duplicates.append(key)
+            self[low] = value
+
+
+class _Refused(Exception):
+    """A number JSON may write but the model cannot keep as written (internal)."""
+
+
+def _constant(text: str) -> Any:
+    raise _Refused(f"{text} is not a number the gateway reads")
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _Refused(f"the number {text[:40]} is too large to be kept")
+    return value
+
+
+def _int(text: str) -> int:
+    if len(text.lstrip("-")) > 40:
+        raise _Refused(f"a number of {len(text.lstrip('-'))} digits is too large to be kept")
+    return int(text)
 
 
 def _object(value: Any, where: str, problems: Problems, code: int = 202) -> dict[str, Any] | None:
-    """An object with its keys folded to lower case; keys that collide are reported."""
-    if not isinstance(value, dict):
-        problems.add(f"expected an object, got {type(value).__name__}", code, where)
-        return None
-    folded: dict[str, Any] = {}
-    for key in value.get("\x00duplicates", ()):
+    """An object with its keys folded to lower case; keys that collided are reported."""
+    if type(value) is not _Object:
+        if not isinstance(value, dict):
+            problems.add(f"expected an object, got {_kind(value)}", code, where)
+            return None
+        bad = [k for k in value if not isinstance(k, str)]
+        if bad:
+            problems.add(f"keys must be text, not {type(bad[0]).__name__}", code, where)
+            return None
+        value = _Object(list(value.items()))  # a caller's dict (load_rich_content)
+    for key in value.duplicates:
         problems.add(f"key {key!r} appears twice (keys ignore case)", 202, where)
-    for key, item in value.items():
-        if key == "\x00duplicates":
-            continue
-        low = key.lower()
-        if low in folded:
-            problems.add(f"key {key!r} appears twice (keys ignore case)", 202, where)
-        folded[low] = item
-    return folded
+    return value
+
+
+def _kind(value: Any) -> str:
+    """The JSON name of a parsed value's type."""
+    return {_Object: "an object", list: "an array", str: "text", bool: "a boolean", int: "a number",
+            float: "a number", type(None): "null"}.get(type(value), type(value).__name__)
+
+
+def _unknown(fields: dict[str, Any], known: Any, where: str, problems: Problems) -> None:
+    """Report each key of ``fields`` not in ``known``, in the order the input gave them."""
+    for key in fields:
+        if key not in known:
+            problems.add(f"unknown field {key!r}", 305, f"{where}.{key}" if where else key)
 
 
 def _load_to(value: Any, where: str, problems: Problems) -> tuple[str, ...]:
@@ -253,11 +292,10 @@ def _load_to(value: Any, where: str, problems: Problems) -> tuple[str, ...]:
         entry = _object(item, f"{where}[{i}]", problems, 302)
         if entry is None:
             continue
-        for key in entry.keys() - {"number"}:
-            problems.add(f"unknown field {key!r}", 305, f"{where}[{i}].{key}")
+        _unknown(entry, ("number",), f"{where}[{i}]", problems)
         number = entry.get("number")
         if not isinstance(number, str):
-            problems.add(f"number must be text, not {type(number).__name__}", 302, f"{where}[{i}].number")
+            problems.add(f"number must be text, not {_kind(number)}", 302, f"{where}[{i}].number")
             continue
         numbers.append(number)
     return tuple(numbers)
@@ -267,8 +305,7 @@ def _load_body(value: Any, where: str, problems: Problems) -> tuple[str, BodyTyp
     body = _object(value, where, problems, 304)
     if body is None:
         return "", None
-    for key in body.keys() - {"type", "content"}:
-        problems.add(f"unknown field {key!r}", 305, f"{where}.{key}")
+    _unknown(body, ("type", "content"), where, problems)
     content = body.get("content")
     if not isinstance(content, str):
         problems.add("a body without content was found", 304, f"{where}.content")
@@ -302,7 +339,7 @@ def _load_msg(value: Any, where: str, problems: Problems) -> Message | None:
                 problems.add("allowedChannels must be an array of text", 305, f"{where}.{key}")
         elif item is not None and (name in _TEXT_FIELDS and not isinstance(item, str) or
                                    name in _INT_FIELDS and (type(item) is not int)):
-            problems.add(f"{key} has the wrong type {type(item).__name__}", 202, f"{where}.{key}")
+            problems.add(f"{key} has the wrong type: {_kind(item)}", 202, f"{where}.{key}")
         elif item is not None:
             fields[name] = item
     for required, code, wire in (("sender", 301, "from"), ("recipients", 302, "to"), ("body", 304, "body")):
@@ -321,19 +358,22 @@ def load_json(data: bytes | str, /) -> Request:
     if not isinstance(data, (bytes, bytearray, str)):
         raise TypeError(f"load_json() argument 'data' must be bytes or str, not {type(data).__name__}")
     try:
-        doc = json.loads(data, object_pairs_hook=_pairs)
+        doc = json.loads(data, object_pairs_hook=_Object, parse_constant=_constant,
+                         parse_float=_float, parse_int=_int)
+    except _Refused as exc:
+        raise PayloadError(f"this request is malformed JSON: {exc}", code=202, location="body") from None
+    except RecursionError:
+        raise PayloadError("this request is malformed JSON: nested too deeply", code=202,
+                           location="body") from None
     except ValueError as exc:
         raise PayloadError(f"this request is malformed JSON: {exc}", code=202, location="body") from None
     problems = Problems()
     top = _object(doc, "request", problems) or {}
-    for key in top.keys() - {"messages"}:
-        problems.add(f"unknown field {key!r}", 305, key)
+    _unknown(top, ("messages",), "", problems)
     messages = _object(top.get("messages"), "messages", problems) or {}
-    for key in messages.keys() - {"authentication", "msg"}:
-        problems.add(f"unknown field {key!r}", 305, f"messages.{key}")
+    _unknown(messages, ("authentication", "msg"), "messages", problems)
     auth = _object(messages.get("authentication"), "authentication", problems) or {}
-    for key in auth.keys() - {"producttoken"}:
-        problems.add(f"unknown field {key!r}", 305, f"authentication.{key}")
+    _unknown(auth, ("producttoken",), "authentication", problems)
     token = auth.get("producttoken")
     if not isinstance(token, str):
         problems.add("no product token found", 103, "authentication.productToken")
@@ -343,5 +383,5 @@ def load_json(data: bytes | str, /) -> Request:
         problems.add("msg object is an invalid type, must be an array", 203, "msg")
         msgs = []
     loaded = [_load_msg(m, f"msg[{i}]", problems) for i, m in enumerate(msgs)]
-    problems.raise_any()
+    problems.raise_any(secret=token)
     return Request(product_token=ProductToken(token), messages=tuple(m for m in loaded if m is not None))
