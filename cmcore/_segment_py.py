@@ -3,6 +3,9 @@
 Used where the extension is not built (``CMCORE_NO_EXTENSIONS=1``). It leans on ``re`` and
 the UTF-16 codec, which run in C, and walks characters in Python only when a cut could fall
 inside an escape pair or a surrogate pair.
+
+Like the compiled kernel, which reads a ``str``'s buffer, it answers from a text's value: a
+``str`` subclass is first copied to an exact ``str``, so none of its overrides is called.
 """
 
 from __future__ import annotations
@@ -21,6 +24,13 @@ def _check_limits(*limits: int) -> None:
     for limit in limits:
         if limit < 2:
             raise ValueError(f"part capacities must be at least 2, not {limit}")
+
+
+def _exact(text: object) -> str:
+    """The value of a ``str`` (subclass) as an exact ``str``; ``TypeError`` for anything else."""
+    if not issubclass(type(text), str):
+        raise TypeError(f"text must be str, not {type(text).__name__}")
+    return str.__str__(text)
 
 
 def _walk(text: str, gsm7: bool, capacity: int, cuts: list[int] | None) -> int:
@@ -57,8 +67,8 @@ def count(
     ucs2_multi: int,
 ) -> tuple[bool, int, int]:
     """Return ``(is_gsm7, units, parts)`` for one text."""
-    if not isinstance(text, str):
-        raise TypeError(f"text must be str, not {type(text).__name__}")
+    if type(text) is not str:
+        text = _exact(text)
     _check_limits(gsm_single, gsm_multi, ucs2_single, ucs2_multi)
     gsm7 = not force_ucs2 and _NOT_GSM7.search(text) is None
     if gsm7:
@@ -92,7 +102,7 @@ def count_many(
     units_col = array("q", bytes(8 * len(items)))
     parts_col = array("q", bytes(8 * len(items)))
     for i, text in enumerate(items):
-        if not isinstance(text, str):
+        if not issubclass(type(text), str):  # as the compiled kernel checks: not via __class__
             raise TypeError(
                 f"analyze_many() argument 'texts' item {i} must be str, not {type(text).__name__}"
             )
@@ -108,8 +118,8 @@ def cuts(text: str, gsm7: bool, capacity: int) -> list[int]:
 
     ``gsm7`` selects septet costs; a character outside GSM-7 then raises ``ValueError``.
     """
-    if not isinstance(text, str):
-        raise TypeError(f"text must be str, not {type(text).__name__}")
+    if type(text) is not str:
+        text = _exact(text)
     if capacity < 2:
         raise ValueError(f"capacity must be at least 2, not {capacity}")
     out: list[int] = []

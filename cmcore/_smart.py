@@ -3,7 +3,8 @@
 ``explain()`` names the characters that force UCS-2 and those that cost two units, with
 their positions. ``smart_encode()`` replaces typographic characters (curly quotes, dashes,
 odd spaces, the ellipsis...) with GSM-7 equivalents from ``SMART_REPLACEMENTS``, only when
-called, and reports each change. Nothing here changes a text unasked.
+called, and reports each change. Nothing here changes a text unasked. A ``str`` subclass is
+read by its value (see ``_sms``): every index, character and text returned comes from that.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from cmcore import _gsm7
-from cmcore._sms import DEFAULT_LIMITS, Encoding, PartLimits, Segmentation, _check_text, split
+from cmcore._sms import DEFAULT_LIMITS, Encoding, PartLimits, Segmentation, _plain_text, split
 from cmcore._sms import analyze
 
 _TABLE: dict[str, str] = {}
@@ -104,7 +105,7 @@ def explain(
 
     Raises as ``analyze()`` does (``TypeError``, ``EncodingError``).
     """
-    _check_text(text, "explain")
+    text = _plain_text(text, "explain")
     seg = analyze(text, encoding=encoding, limits=limits)
     gsm7 = seg.encoding is Encoding.GSM7
     non_gsm7 = []
@@ -151,7 +152,7 @@ def smart_encode(text: str, /) -> SmartText:
     small letters, ...) stays, so the result may still be UCS-2. Raises ``TypeError`` for a
     non-``str`` text.
     """
-    _check_text(text, "smart_encode")
+    text = _plain_text(text, "smart_encode")
     changes: list[Replacement] = []
 
     def swap(match: re.Match[str]) -> str:

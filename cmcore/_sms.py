@@ -9,6 +9,10 @@ character is in the basic or extension table, else UCS-2; one part holds 160 sep
 UTF-16 units; a longer text is cut into parts of 153 or 67, never inside an escape pair or a
 surrogate pair. Part counts are not capped here; ``max_parts`` makes a cap an error, and
 ``truncate()`` cuts a text down only when the caller asks.
+
+Answers come from a text's value: a ``str`` subclass is copied to an exact ``str`` before
+anything is measured, sliced or returned, so its overrides are never called, and both kernels
+agree with each other on it.
 """
 
 from __future__ import annotations
@@ -131,8 +135,20 @@ _ENCODINGS = (Encoding.UCS2, Encoding.GSM7)
 
 
 def _check_text(text: object, func: str, name: str = "text") -> None:
-    if not isinstance(text, str):
+    # type(), not isinstance(): an object that fakes __class__ is not a str to the kernel.
+    if not issubclass(type(text), str):
         raise TypeError(f"{func}() argument '{name}' must be str, not {type(text).__name__}")
+
+
+def _plain_text(text: str, func: str, name: str = "text") -> str:
+    """``text`` as an exact ``str``: a subclass's value, copied without calling its overrides.
+
+    Raises ``TypeError`` naming the argument for anything that is not a ``str``.
+    """
+    if type(text) is str:
+        return text
+    _check_text(text, func, name)
+    return str.__str__(text)
 
 
 def _force_ucs2(encoding: Encoding | None, func: str) -> bool:
@@ -163,7 +179,7 @@ def _measure(
     text: str, encoding: Encoding | None, limits: PartLimits, func: str
 ) -> Segmentation:
     if type(text) is not str:
-        _check_text(text, func)
+        text = _plain_text(text, func)
     force = False if encoding is None else _force_ucs2(encoding, func)
     args = _DEFAULT_ARGS if limits is DEFAULT_LIMITS else limits._args()
     gsm7, units, parts = _kernel.count(text, force, *args)
@@ -221,6 +237,8 @@ def split(
     Parts are filled greedily and end early rather than split an escape pair or a surrogate
     pair. Raises as ``analyze()`` does.
     """
+    if type(text) is not str:
+        text = _plain_text(text, "split")
     seg = analyze(text, encoding=encoding, limits=limits, max_parts=max_parts)
     ends = _cuts(text, seg, limits)
     return [text[start:end] for start, end in zip([0, *ends], ends)]
@@ -239,6 +257,8 @@ def truncate(
     This is the explicit way to cut a text down; nothing else in cmcore truncates. The
     encoding is decided on the whole text, so a prefix of a UCS-2 text is measured as UCS-2.
     """
+    if type(text) is not str:
+        text = _plain_text(text, "truncate")
     seg = _measure(text, encoding, limits, "truncate")
     _check_max_parts(max_parts, "truncate")
     if seg.parts <= max_parts:
@@ -335,5 +355,5 @@ def analyze_many(
     if encoding is Encoding.GSM7:
         first = flags.find(0)
         if first >= 0:
-            _require_gsm7(items[first], f"texts[{first}]")
+            _require_gsm7(_plain_text(items[first], "analyze_many"), f"texts[{first}]")
     return Segmentations(flags, units, parts)
