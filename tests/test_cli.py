@@ -258,7 +258,7 @@ def test_stdin_bytes_keep_the_newline_rule(capsys: pytest.CaptureFixture[str]) -
 def test_stdin_without_a_buffer(capsys: pytest.CaptureFixture[str]) -> None:
     # A byte stream given as stdin is decoded; a text stream (see run()) is taken as it is.
     old = sys.stdin
-    sys.stdin = io.BytesIO(b"caf\xc3\xa9 \xff")  # type: ignore[assignment]
+    sys.stdin = io.BytesIO(b"caf\xc3\xa9 \xff")
     try:
         code = main(["count", "-"])
     finally:
