@@ -9,6 +9,7 @@ DTD or an entity is refused before parsing.
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import enum
 import re
@@ -16,7 +17,6 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from types import MappingProxyType
 from typing import Any
 
 import orjson
@@ -25,6 +25,7 @@ from lxml import etree
 from cmcore import _kernel
 from cmcore._codes import DeliveryError, StatusCode
 from cmcore._errors import ResponseError
+from cmcore._frozen import FrozenMap
 from cmcore._models import AMSTERDAM
 from cmcore._responses import _as_text, _twice
 
@@ -35,11 +36,11 @@ _xmltree = _kernel.load("_xmltree")
 MAX_REPORT_SIZE = 16 * 1024 * 1024
 #: CM's receipts are at most 255 characters; longer ones are refused past this.
 MAX_RECEIPT_SIZE = 1024
-_EMPTY: Mapping[str, Any] = MappingProxyType({})
-_DTD = re.compile(rb"<!\s*(doctype|entity)", re.I)
-_TIME = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6})\d*)?"
-    r"(?:(Z)|([+-])(\d{2}):?(\d{2}))?"
+_EMPTY: Mapping[str, Any] = FrozenMap()
+_NO_KEYS: dict[str, int] = {}
+_TIME = re.compile(  # ASCII digits only
+    r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6})\d{0,12})?"
+    r"(?:(Z)|([+-])(\d{2}):?(\d{2}))?", re.ASCII
 )
 
 
@@ -83,25 +84,35 @@ def parse_time(text: str, location: str) -> datetime:
     try:
         moment = datetime(int(y), int(mo), int(d), int(h), int(mi), int(sec),
                           int((frac or "0").ljust(6, "0")))
-    except ValueError as exc:
+        if zulu:
+            return moment.replace(tzinfo=timezone.utc).astimezone(AMSTERDAM)
+        if sign:
+            offset = timedelta(hours=int(oh), minutes=int(om)) * (1 if sign == "+" else -1)
+            return moment.replace(tzinfo=timezone(offset)).astimezone(AMSTERDAM)
+    except (ValueError, OverflowError) as exc:  # no such day, an offset of a day or more, year 0 or 10000
         raise ResponseError(f"not a valid time {text!r:.60}: {exc}", location=location) from None
-    if zulu:
-        return moment.replace(tzinfo=timezone.utc).astimezone(AMSTERDAM)
-    if sign:
-        offset = timedelta(hours=int(oh), minutes=int(om)) * (1 if sign == "+" else -1)
-        return moment.replace(tzinfo=timezone(offset)).astimezone(AMSTERDAM)
     return moment.replace(tzinfo=AMSTERDAM)
 
 
 def _text(value: Any, where: str) -> str | None:
-    """A text field: a string, or a number the gateway wrote without quotes; empty is None."""
+    """A text field: a string, or a whole number the gateway wrote without quotes; empty is
+    None. A number with a fraction or an exponent, or too long for 64 bits (which JSON
+    parsers read as a float), would not come back as written: it is refused."""
     if type(value) is str:
         return value or None
     if value is None:
         return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if type(value) is int:
         return str(value)
-    raise ResponseError(f"expected text, got {type(value).__name__}", location=where)
+    if type(value) is float:
+        raise ResponseError("expected text, got a number that cannot be read back as written "
+                            "(a fraction, an exponent, or more digits than 64 bits hold)", location=where)
+    raise ResponseError(f"expected text, got {_kind(value)}", location=where)
+
+
+def _kind(value: Any) -> str:
+    """What a parsed value is, as JSON names it."""
+    return {dict: "an object", list: "an array", bool: "a boolean", str: "text"}.get(type(value), "a value")
 
 
 _STATUS_CODES = {str(m.value): m for m in StatusCode}
@@ -115,9 +126,11 @@ def _code(value: Any, where: str, table: dict[str, Any], kind: type) -> Any:
     found = table.get(text)
     if found is not None:
         return found
-    if not text.strip().isdigit():
-        raise ResponseError(f"expected a whole number, got {text!r:.60}", location=where)
-    return kind(int(text))
+    digits = text.strip()
+    if not (digits.isascii() and digits.isdigit() and len(digits) <= 9):
+        raise ResponseError(f"expected a whole number of at most 9 ASCII digits, got {text!r:.60}",
+                            location=where)
+    return kind(int(digits))
 
 
 _FIELDS = [f.name for f in dataclasses.fields(StatusReport)]
@@ -137,34 +150,89 @@ _STATUS, _ERROR_CODE, _ERROR_TEXT, _STATUS_TEXT, _EXTRA = (
     _AT["status"], _AT["error_code"], _AT["error_description"], _AT["status_description"], _AT["extra"])
 
 
-def _report(msg: dict[str, Any], i: int, defaults: dict[str, Any] | None = None) -> StatusReport:
+@dataclass(frozen=True, slots=True)
+class _Envelope:
+    """What the enclosing ``messages`` gives every message it holds, read once: text fields
+    (for ``pick``), times already parsed, a status, and the unknown fields, shared."""
+
+    text: dict[str, Any]
+    times: dict[int, datetime | None]
+    status: Any
+    extra: Mapping[str, Any]
+
+
+def _envelope(fields: Mapping[str, Any], where: str, outer: Mapping[str, Any] | None = None) -> _Envelope | None:
+    """The envelope of ``fields`` (keys in lower case, ``msg`` left out); ``outer`` holds the
+    unknown fields around ``messages``, kept as ``report.<key>``. None where there is nothing."""
+    if not fields and not outer:
+        return None
+    text: dict[str, Any] = {}
+    times: dict[int, datetime | None] = {}
+    status: Any = _NO_STATUS
+    extra: dict[str, Any] = {f"report.{k}": v for k, v in (outer or {}).items()}
+    for key, value in fields.items():
+        at = _TIME_AT.get(key)
+        if key in _TEXT_AT:
+            text[key] = value
+        elif at is not None:
+            if at in times:
+                raise ResponseError(f"{key!r} and another spelling of the same time are both given",
+                                    location=f"{where}.{key}")
+            raw = (value or None) if type(value) is str else _text(value, f"{where}.{key}")
+            times[at] = None if raw is None else parse_time(raw, f"{where}.{key}")
+        elif key == "status":
+            status = value
+        else:
+            extra[key] = value
+    return _Envelope(text, times, status, FrozenMap(extra))
+
+
+def _report(msg: dict[str, Any], i: int, envelope: _Envelope | None = None) -> StatusReport:
     """Build the report of ``msg[i]`` from its fields, keys read case-insensitively.
 
-    ``defaults`` (keys in lower case) are fields of the enclosing ``messages`` that the
-    message itself does not set. Location strings are made only for an error.
+    ``envelope`` holds what the enclosing ``messages`` gives each message that the message
+    itself does not set. Location strings are made only for an error.
     """
     values: list[Any] = [None] * _N_FIELDS
-    rest = _wire.pick(msg, _TEXT_AT, values, defaults)  # text fields set; times, status, the rest back
+    rest = _wire.pick(msg, _TEXT_AT, values, envelope.text if envelope else None)
     if rest is None:
         raise _twice(msg, f"msg[{i}]")
-    extra: dict[str, Any] | None = None
+    extra: dict[str, Any] = {}
     status: Any = _NO_STATUS
+    times = 0  # a bit for each time field the message gave
     for key, value in rest.items():
         at = _TIME_AT.get(key)
         if at is not None:
+            if times & (1 << at):
+                raise ResponseError(f"{key!r} and another spelling of the same time are both given",
+                                    location=f"msg[{i}].{key}")
+            times |= 1 << at
             text = (value or None) if type(value) is str else _text(value, f"msg[{i}].{key}")
-            if text is not None and values[at] is None:
+            if text is not None:
                 values[at] = _wire.plain_time(text, AMSTERDAM) or parse_time(text, f"msg[{i}].{key}")
         elif key == "status":
             status = value
         elif key in _TEXT_AT:  # a text field given as a number, or a wrong type
             values[_TEXT_AT[key]] = _text(value, f"msg[{i}].{key}")
         else:
-            if extra is None:
-                extra = {}
             extra[key] = value
+    if envelope is not None:
+        for at, moment in envelope.times.items():
+            if not times & (1 << at):
+                values[at] = moment
+        if status is _NO_STATUS:
+            status = envelope.status
+    _status(status, i, values, extra)
+    base = envelope.extra if envelope is not None else None
+    values[_EXTRA] = FrozenMap(extra, base) if extra or base else _EMPTY
+    report: StatusReport = _wire.fill(StatusReport, _DESCRIPTORS, values)
+    return report
+
+
+def _status(status: Any, i: int, values: list[Any], extra: dict[str, Any]) -> None:
+    """Read the ``status`` object of ``msg[i]`` into ``values``; unknown fields into ``extra``."""
     if not isinstance(status, dict):
-        raise ResponseError(f"expected an object, got {type(status).__name__}", location=f"msg[{i}].status")
+        raise ResponseError(f"expected an object, got {_kind(status)}", location=f"msg[{i}].status")
     # code, errorcode, errordescription, description, statusdescription: as text where given so
     given: list[Any] = [None] * 5
     others = _wire.pick(status, _STATUS_AT, given)
@@ -174,7 +242,6 @@ def _report(msg: dict[str, Any], i: int, defaults: dict[str, Any] | None = None)
         if key in _STATUS_AT:
             given[_STATUS_AT[key]] = value  # not text: read below, or refused there
         else:
-            extra = extra or {}
             extra[f"status.{key}"] = value
     code, error, error_text, described, status_text = given
     found = _STATUS_CODES.get(code) if type(code) is str else None  # members may be falsy (0)
@@ -190,24 +257,28 @@ def _report(msg: dict[str, Any], i: int, defaults: dict[str, Any] | None = None)
         values[_ERROR_CODE] = delivery
     if error_text is not None:
         values[_ERROR_TEXT] = _text(error_text, f"msg[{i}].status.errordescription")
-    described = described or status_text
-    if described is not None:
-        values[_STATUS_TEXT] = _text(described, f"msg[{i}].status.description")
-    values[_EXTRA] = MappingProxyType(extra) if extra else _EMPTY
-    report: StatusReport = _wire.fill(StatusReport, _DESCRIPTORS, values)
-    return report
+    # The description may come as the message's statusDescription and inside status (as
+    # description or statusDescription): the first one given is the field; another one that
+    # says something else is kept in extra, not dropped.
+    for key, raw in (("description", described), ("statusdescription", status_text)):
+        if raw is None:
+            continue
+        text = _text(raw, f"msg[{i}].status.{key}")
+        if values[_STATUS_TEXT] is None:
+            values[_STATUS_TEXT] = text
+        elif text is not None and text != values[_STATUS_TEXT]:
+            extra[f"status.{key}"] = raw
 
 
-def _child(obj: Any, key: str, where: str) -> Any:
-    """``obj[key]`` with the key read case-insensitively, as the gateway writes keys."""
+def _fold(obj: Any, where: str) -> dict[str, Any]:
+    """``obj``'s fields with their keys in lower case; two keys that differ only in case are
+    an error, at every level alike."""
     if not isinstance(obj, dict):
-        raise ResponseError(f"expected an object, got {type(obj).__name__}", location=where)
-    if key in obj and len(obj) == 1:
-        return obj[key]
-    found = [k for k in obj if k.lower() == key]
-    if len(found) > 1:
-        raise ResponseError(f"key {found[1]!r} appears twice (keys ignore case)", location=where)
-    return obj[found[0]] if found else None
+        raise ResponseError(f"expected an object, got {_kind(obj)}", location=where)
+    folded: dict[str, Any] | None = _wire.pick(obj, _NO_KEYS, [])
+    if folded is None:
+        raise _twice(obj, where)
+    return folded
 
 
 def _json_reports(data: str | bytes) -> list[StatusReport]:
@@ -216,63 +287,90 @@ def _json_reports(data: str | bytes) -> list[StatusReport]:
     except orjson.JSONDecodeError as exc:
         raise ResponseError(f"malformed JSON: {exc}", location="body") from None
     if type(doc) is dict and len(doc) == 1 and "messages" in doc:
-        messages = doc["messages"]  # the gateway's own spelling: no search needed
+        messages, outer = doc["messages"], None  # the gateway's own spelling: no search needed
     else:
-        messages = _child(doc, "messages", "report")
+        outer = _fold(doc, "report")
+        messages = outer.pop("messages", None)
+        if messages is None:
+            raise ResponseError("no messages in the status report", location="messages")
     if type(messages) is dict and len(messages) == 1 and "msg" in messages:
+        fields: dict[str, Any] = {}
         msgs = messages["msg"]
     else:
-        msgs = _child(messages, "msg", "messages")
+        fields = _fold(messages, "messages")
+        msgs = fields.pop("msg", None)
     if msgs is None:
         raise ResponseError("no msg in the status report", location="messages.msg")
-    if type(msgs) is dict:
-        return [_report(msgs, 0)] if len(messages) == 1 else [_report(msgs, 0, _defaults(messages))]
+    envelope = _envelope(fields, "messages", outer)
     items = msgs if isinstance(msgs, list) else [msgs]
-    defaults = _defaults(messages) if len(messages) > 1 else None
     reports = []
     for i, item in enumerate(items):
         if not isinstance(item, dict):
-            raise ResponseError(f"expected an object, got {type(item).__name__}", location=f"msg[{i}]")
-        reports.append(_report(item, i, defaults))
+            raise ResponseError(f"expected an object, got {_kind(item)}", location=f"msg[{i}]")
+        reports.append(_report(item, i, envelope))
     return reports
 
 
-def _defaults(messages: dict[str, Any]) -> dict[str, Any]:
-    """The fields of ``messages`` other than ``msg``: each message's defaults."""
-    return {k.lower(): v for k, v in messages.items() if k.lower() != "msg"}
-
-
 class _Parsers(threading.local):
+    """This thread's XML parsers (an lxml parser serves one thread): ``parser`` for bytes,
+    which honours the document's BOM and declared encoding, and ``text`` for a str that was
+    encoded as UTF-8, which ignores the declaration: a str is decoded already."""
+
     def __init__(self) -> None:
-        self.parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                                      dtd_validation=False, huge_tree=False,
-                                      remove_comments=True, remove_pis=True)
+        self.parser = self.safe(None)
+        self.text = self.safe("utf-8")
+
+    @staticmethod
+    def safe(encoding: str | None) -> etree.XMLParser:
+        """A parser that loads no DTD, expands no entity and reaches no network."""
+        return etree.XMLParser(encoding=encoding, resolve_entities=False, no_network=True, load_dtd=False,
+                               dtd_validation=False, huge_tree=False, remove_comments=True, remove_pis=True)
 
 
 _PARSERS = _Parsers()
 
 
-def parse_xml(data: bytes, location: str = "body") -> Any:
-    """Parse untrusted XML: no DTD, no entities, no network; a DTD is refused outright."""
-    if _DTD.search(data):
-        raise ResponseError("a document type or entity declaration is not allowed", location=location)
+def parse_xml(data: bytes | str, location: str = "body") -> Any:
+    """Parse untrusted XML: no DTD loaded, no entity expanded, no network reached.
+
+    ``bytes`` are decoded as the document says (BOM, XML declaration, else UTF-8); a ``str``
+    is decoded already, so the encoding its declaration names is ignored. Returns the root
+    element. Raises ``ResponseError`` at ``location`` for malformed XML, a lone surrogate, and
+    a document that the parser found to have a document type, a DTD or an entity reference.
+    """
+    parser = _PARSERS.parser
+    if isinstance(data, str):
+        try:
+            data, parser = data.encode("utf-8"), _PARSERS.text
+        except UnicodeEncodeError as exc:
+            raise ResponseError(f"not valid text: a lone surrogate at character {exc.start}",
+                                location=location) from None
     try:
-        return etree.fromstring(data, _PARSERS.parser)
-    except etree.XMLSyntaxError as exc:
+        root: Any = etree.fromstring(data, parser)  # lxml-stubs' DocInfo lacks .doctype
+    except etree.LxmlError as exc:
         raise ResponseError(f"malformed XML: {exc}", location=location) from None
+    info = root.getroottree().docinfo
+    if (info.doctype or info.internalDTD is not None or info.externalDTD is not None
+            or next(root.iter(etree.Entity), None) is not None):
+        raise ResponseError("a document type or entity declaration is not allowed", location=location)
+    return root
 
 
-def _xml_reports(data: bytes) -> list[StatusReport]:
+def _xml_reports(data: bytes | str) -> list[StatusReport]:
+    """The reports of an XML document; a str is read as decoded text (see parse_xml)."""
     root = parse_xml(data)
     name, defaults = _xmltree.head(root)
     if name != "messages":
         raise ResponseError(f"expected <MESSAGES>, got <{root.tag}>", location="body")
+    if type(defaults) is tuple:  # an attribute of MESSAGES given twice
+        raise ResponseError(f"<{defaults[0]}> appears twice", location=f"line {defaults[1]}")
     found = _xmltree.messages(root)
     if type(found) is tuple:
         raise ResponseError(f"<{found[0]}> appears twice", location=f"line {found[1]}")
     if not found:
         raise ResponseError("no MSG in the status report", location="MESSAGES")
-    return [_report(m, i, defaults) for i, m in enumerate(found)]
+    envelope = _envelope(defaults, "MESSAGES")
+    return [_report(m, i, envelope) for i, m in enumerate(found)]
 
 
 def parse_status_report(data: bytes | str, /, *, max_size: int = MAX_REPORT_SIZE) -> list[StatusReport]:
@@ -288,13 +386,18 @@ def parse_status_report(data: bytes | str, /, *, max_size: int = MAX_REPORT_SIZE
         if first == b"<":
             return _xml_reports(data)
     raw = _as_text(data, "parse_status_report", max_size)
-    body = raw.encode("utf-8") if isinstance(raw, str) else raw
-    stripped = body.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if stripped.startswith(b"<"):
-        return _xml_reports(stripped)
-    if stripped.startswith(b"{"):
-        return _json_reports(stripped)
+    if isinstance(raw, bytes) and raw.startswith(_WIDE_BOMS):
+        return _xml_reports(raw)  # UTF-16 or UTF-32: XML, whose parser reads the BOM
+    text: str | bytes = raw.lstrip("\ufeff \t\r\n") if isinstance(raw, str) else raw.lstrip(b"\xef\xbb\xbf \t\r\n")
+    first = text[:1]
+    if first in ("<", b"<"):
+        return _xml_reports(text)  # a str is decoded already: its declared encoding is ignored
+    if first in ("{", b"{"):
+        return _json_reports(text)  # orjson refuses a str holding a lone surrogate
     raise ResponseError("expected a JSON object or an XML document", location="body")
+
+
+_WIDE_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 class MessageState(str, enum.Enum):
@@ -354,7 +457,7 @@ class DeliveryReceipt:
 
 def _receipt_time(value: str, key: str) -> datetime:
     formats = {14: "%Y%m%d%H%M%S", 12: "%y%m%d%H%M%S", 10: "%y%m%d%H%M"}
-    if not value.isdigit() or len(value) not in formats:
+    if not (value.isascii() and value.isdigit()) or len(value) not in formats:
         raise ResponseError(f"expected yyyyMMddHHmmss, got {value!r:.40}", location=key)
     try:
         return datetime.strptime(value, formats[len(value)])
@@ -394,7 +497,12 @@ def parse_delivery_receipt(text: str | bytes, /) -> DeliveryReceipt:
     """
     raw = _as_text(text, "parse_delivery_receipt", MAX_RECEIPT_SIZE)
     if isinstance(raw, bytes):
-        raw = raw.decode("ascii", "replace")
+        try:
+            raw = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ResponseError(f"byte 0x{raw[exc.start]:02X} at offset {exc.start} is not UTF-8 "
+                                "(decode the receipt as your SMSC writes it, and pass a str)",
+                                location="receipt") from None
     fields = _receipt_fields(raw.replace("\x00", " "))
     for key in ("id", "stat"):
         if not fields.get(key):
@@ -404,14 +512,14 @@ def parse_delivery_receipt(text: str | bytes, /) -> DeliveryReceipt:
     except ValueError:
         raise ResponseError(f"unknown message state {fields['stat']!r:.20}", location="stat") from None
     err = fields.get("err")
-    if err is not None and not err.isdigit():
-        raise ResponseError(f"expected a number, got {err!r:.20}", location="err")
+    if err is not None and not (err.isascii() and err.isdigit() and len(err) <= 10):
+        raise ResponseError(f"expected a number of 1 to 10 ASCII digits, got {err!r:.20}", location="err")
     dates = {k: _receipt_time(fields[k], k) if fields.get(k) else None for k in ("submit date", "done date")}
     return DeliveryReceipt(
         id=fields["id"], state=state, error=None if err is None else DeliveryError(int(err)),
         submitted=dates["submit date"], done=dates["done date"],
-        extra=MappingProxyType({k: v for k, v in fields.items()
-                                if k not in ("id", "stat", "err", "submit date", "done date")}),
+        extra=FrozenMap({k: v for k, v in fields.items()
+                         if k not in ("id", "stat", "err", "submit date", "done date")}),
     )
 
 
@@ -427,7 +535,7 @@ class SmppTlvs:
     mcc: str | None = None
     mnc: str | None = None
     tariff: int | None = None
-    other: Mapping[int, bytes] = field(default_factory=lambda: MappingProxyType({}), compare=False)
+    other: Mapping[int, bytes] = field(default_factory=FrozenMap, compare=False)
 
 
 TAG_OPERATOR = 0x1401
@@ -449,11 +557,14 @@ def parse_tlvs(data: bytes, /) -> SmppTlvs:
 
     Raises ``ResponseError`` for a truncated TLV or a malformed CM value.
     """
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError(f"parse_tlvs() argument 'data' must be bytes, bytearray or memoryview, "
+                        f"not {type(data).__name__}")
     raw = _as_text(data, "parse_tlvs", 65536)
-    if isinstance(raw, str):
-        raise TypeError("parse_tlvs() argument 'data' must be bytes, not str")
+    assert isinstance(raw, bytes)
     found: dict[str, Any] = {}
     other: dict[int, bytes] = {}
+    seen: set[int] = set()
     pos = 0
     while pos < len(raw):
         if pos + 4 > len(raw):
@@ -462,6 +573,9 @@ def parse_tlvs(data: bytes, /) -> SmppTlvs:
         value = raw[pos + 4:pos + 4 + length]
         if len(value) != length:
             raise ResponseError(f"TLV 0x{tag:04X} says {length} octets, {len(value)} follow", location="tlvs")
+        if tag in seen:
+            raise ResponseError(f"TLV 0x{tag:04X} appears twice (at octet {pos})", location=f"tlv 0x{tag:04X}")
+        seen.add(tag)
         if tag == TAG_OPERATOR:
             code = _c_decimal(value, tag, 7)
             if len(code) < 4:
@@ -472,4 +586,4 @@ def parse_tlvs(data: bytes, /) -> SmppTlvs:
         else:
             other[tag] = value
         pos += 4 + length
-    return SmppTlvs(**found, other=MappingProxyType(other))
+    return SmppTlvs(**found, other=FrozenMap(other))

@@ -14,7 +14,6 @@ import enum
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 import orjson
@@ -22,10 +21,11 @@ import orjson
 from cmcore import _kernel
 from cmcore._codes import ErrorCode
 from cmcore._errors import ResponseError
+from cmcore._frozen import FrozenMap
 
 #: The largest answer parse_response() reads, in bytes or characters.
 MAX_RESPONSE_SIZE = 64 * 1024 * 1024
-_EMPTY: Mapping[str, Any] = MappingProxyType({})
+_EMPTY: Mapping[str, Any] = FrozenMap()
 
 
 class SendStatus(str, enum.Enum):
@@ -86,14 +86,44 @@ _KNOWN: list[tuple[re.Pattern[str], ErrorReason, ErrorCode | None]] = [
         (r"unknown error", _R.UNKNOWN_ERROR, _E.UNKNOWN),
     ]
 ]
-_TOKEN_ECHO = re.compile(r"(parameter 'producttoken' contains an invalid value:\s*')([^']*)(')", re.I)
+# The one message that echoes the product token: whatever follows it on its line is the echo,
+# however it is quoted (or not), since a token may itself hold a quote.
+_TOKEN_ECHO = re.compile(r"""(parameter\s*['"]?\s*producttoken\s*['"]?\s*contains\s+an\s+invalid\s+value)[^\r\n]*""",
+                         re.I)
+# A string of the product token's form (8-4-4-4-12 hexadecimal digits), wherever free text
+# or an unknown field holds one.
+_TOKEN_FORM = re.compile(r"(?<![0-9A-Fa-f])[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-"
+                         r"[0-9A-Fa-f]{12}(?![0-9A-Fa-f])")
 _CREATED = re.compile(r"created (\d+) message\(s\)", re.I)
 _ERROR_TEXT = re.compile(r"\s*error:\s*(?:error\b\s*)?", re.I)
 
 
 def redact(text: str) -> str:
-    """Replace a product token that an error text echoes with ``[redacted]``."""
-    return _TOKEN_ECHO.sub(r"\1[redacted]\3", text)
+    """``text`` with what may be a product token replaced by ``[redacted]``: the echo of the
+    gateway's "invalid value" message to the end of its line, and every string of the
+    token's form."""
+    if "-" in text:
+        text = _TOKEN_FORM.sub("[redacted]", text)
+    return _TOKEN_ECHO.sub(r"\1: '[redacted]'", text)
+
+
+def _redact_value(key: str, value: Any) -> Any:
+    """An unknown field's value, kept, with what may be a product token redacted: a field
+    whose name says token, and inside every string, nested ones included."""
+    if "token" in key:
+        return "[redacted]"
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, list):
+        return [_redact_value("", item) for item in value]
+    if isinstance(value, dict):
+        return {k: _redact_value(k.lower(), v) for k, v in value.items()}
+    return value
+
+
+def _extra(fields: Mapping[str, Any], known: Any) -> Mapping[str, Any]:
+    extra = {k: _redact_value(k, v) for k, v in fields.items() if k not in known}
+    return FrozenMap(extra) if extra else _EMPTY
 
 
 def recognise(text: str | None) -> tuple[ErrorReason | None, ErrorCode | None]:
@@ -201,7 +231,7 @@ def _get(obj: Mapping[str, Any], key: str, kind: type | tuple[type, ...], where:
         return None
     if not isinstance(value, kind) or isinstance(value, bool):
         names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-        raise ResponseError(f"expected {names}, got {value!r:.80}", location=f"{where}.{key}")
+        raise ResponseError(f"expected {names}, got {type(value).__name__}", location=f"{where}.{key}")
     return value
 
 
@@ -246,7 +276,7 @@ def _message(obj: object, where: str) -> MessageResult:
         to=_get(fields, "to", str, where), status=parsed,
         reference=_get(fields, "reference", str, where), parts=_get(fields, "parts", int, where),
         error_code=ErrorCode(code or 0), details=details, reason=recognise(details)[0],
-        extra=MappingProxyType({k: v for k, v in fields.items() if k not in _MESSAGE_KEYS}),
+        extra=_extra(fields, _MESSAGE_KEYS),
     )
 
 
@@ -265,8 +295,7 @@ def _json_response(data: str | bytes, http_status: int | None) -> Response:
         error_code=ErrorCode(code) if code is not None else implied,
         details=details, reason=reason, http_status=http_status,
         messages=tuple(_message(m, f"messages[{i}]") for i, m in enumerate(messages)),
-        extra=MappingProxyType({k: v for k, v in fields.items()
-                                if k not in ("messages", "details", "errorcode")}),
+        extra=_extra(fields, ("messages", "details", "errorcode")),
     )
 
 
@@ -295,7 +324,7 @@ def parse_response(data: bytes | str, /, *, http_status: int | None = None,
         except UnicodeDecodeError as exc:
             raise ResponseError(f"not UTF-8 at byte {exc.start}", location="body") from None
     else:
-        text = raw
+        text = raw[1:] if raw.startswith("\ufeff") else raw
     stripped = text.strip()
     if not stripped:
         if http_status is None or 200 <= http_status < 300:
