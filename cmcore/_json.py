@@ -265,9 +265,10 @@ def _object(value: Any, where: str, problems: Problems, code: int = 202) -> dict
             problems.add(f"keys must be text, not {type(bad[0]).__name__}", code, where)
             return None
         value = _Object(list(value.items()))  # a caller's dict (load_rich_content)
-    for key in value.duplicates:
+    found: _Object = value
+    for key in found.duplicates:
         problems.add(f"key {key!r} appears twice (keys ignore case)", 202, where)
-    return value
+    return found
 
 
 def _kind(value: Any) -> str:

@@ -389,10 +389,10 @@ def parse_status_report(data: bytes | str, /, *, max_size: int = MAX_REPORT_SIZE
     if isinstance(raw, bytes) and raw.startswith(_WIDE_BOMS):
         return _xml_reports(raw)  # UTF-16 or UTF-32: XML, whose parser reads the BOM
     text: str | bytes = raw.lstrip("\ufeff \t\r\n") if isinstance(raw, str) else raw.lstrip(b"\xef\xbb\xbf \t\r\n")
-    first = text[:1]
-    if first in ("<", b"<"):
+    lead = text[:1]
+    if lead in ("<", b"<"):
         return _xml_reports(text)  # a str is decoded already: its declared encoding is ignored
-    if first in ("{", b"{"):
+    if lead in ("{", b"{"):
         return _json_reports(text)  # orjson refuses a str holding a lone surrogate
     raise ResponseError("expected a JSON object or an XML document", location="body")
 
