@@ -55,7 +55,7 @@ def build_query(request: Request, /) -> str:
                            code=203, location="msg")
     msg = checked.messages[0]
     problems = _check(msg)
-    Problems(problems).raise_any()
+    Problems(problems).raise_any(secret=checked.product_token.reveal())
     params = [("producttoken", checked.product_token.reveal()), ("body", msg.body),
               ("to", msg.recipients[0]), ("from", msg.sender)]
     if msg.reference is not None:

@@ -94,7 +94,7 @@ _TOKEN_ECHO = re.compile(r"""(parameter\s*['"]?\s*producttoken\s*['"]?\s*contain
 # or an unknown field holds one.
 _TOKEN_FORM = re.compile(r"(?<![0-9A-Fa-f])[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-"
                          r"[0-9A-Fa-f]{12}(?![0-9A-Fa-f])")
-_CREATED = re.compile(r"created (\d+) message\(s\)", re.I)
+_CREATED = re.compile(r"created ([0-9]{1,9}) message\(s\)", re.I)
 _ERROR_TEXT = re.compile(r"\s*error:\s*(?:error\b\s*)?", re.I)
 
 
@@ -317,6 +317,9 @@ def parse_response(data: bytes | str, /, *, http_status: int | None = None,
     and a refused method with 400 or 405. Raises ``TypeError`` for input that is not
     bytes or str, and ``ResponseError`` for malformed or oversized input.
     """
+    if http_status is not None and (type(http_status) is not int):
+        raise TypeError(f"parse_response() argument 'http_status' must be int or None, not "
+                        f"{type(http_status).__name__}")
     raw = _as_text(data, "parse_response", max_size)
     if isinstance(raw, bytes):
         try:

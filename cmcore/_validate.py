@@ -370,6 +370,8 @@ def validate(
         raise TypeError(f"validate() argument 'request' must be a Request, not {type(request).__name__}")
     if (request._checked == 1 or request._checked == 2 and allow_custom_channels) and now is None and not truncate:
         return request
+    if now is not None and not isinstance(now, datetime):
+        raise TypeError(f"validate() argument 'now' must be a datetime, not {type(now).__name__}")
     if now is not None and now.tzinfo is None:
         raise ValueError("validate(): now must be an aware datetime")
     errors = Problems()

@@ -82,7 +82,7 @@ def build_xml(request: Request, /) -> bytes:
     """
     checked = validate(request)
     problems = [p for i, m in enumerate(checked.messages) for p in _check(m, f"msg[{i}]")]
-    Problems(problems).raise_any()
+    Problems(problems).raise_any(secret=checked.product_token.reveal())
     root = etree.Element("MESSAGES")
     auth = etree.SubElement(root, "AUTHENTICATION")
     _text(auth, "PRODUCTTOKEN", checked.product_token.reveal())

@@ -216,3 +216,18 @@ def test_the_token_in_unknown_fields_and_wrong_types_is_not_shown() -> None:
 def test_a_str_answer_with_a_bom_is_read_as_its_bytes_are() -> None:
     text = "\ufeffError: ERROR No account found for the given authentication"
     assert cmcore.parse_response(text) == cmcore.parse_response(text.encode("utf-8"))
+
+
+def test_created_reads_ascii_digits_only() -> None:
+    for details, want in (("Created 3 message(s)", 3), ("Created \u0663 message(s)", None),
+                          ("Created " + "9" * 5000 + " message(s)", None)):
+        resp = cmcore.parse_response(orjson.dumps({"details": details, "errorCode": 0, "messages": []}))
+        assert resp.created == want
+
+
+def test_arguments_of_the_wrong_type_are_type_errors() -> None:
+    with pytest.raises(TypeError, match="http_status"):
+        cmcore.parse_response(b"", http_status="200")  # type: ignore[arg-type]
+    request = cmcore.Request(product_token=TOKEN, messages=[cmcore.Message(sender="CM", recipients="1", body="x")])
+    with pytest.raises(TypeError, match="now"):
+        cmcore.validate(request, now="2024-01-01")  # type: ignore[arg-type]
