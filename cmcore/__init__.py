@@ -22,6 +22,15 @@ from cmcore._json import (
     load_rich_content,
 )
 from cmcore._models import AMSTERDAM, BodyType, Channel, Message, ProductToken, Request
+from cmcore._phone import (
+    NumberType,
+    PhoneColumns,
+    PhoneInfo,
+    PhoneProblem,
+    normalize_phones,
+    phone_info,
+    warm_up,
+)
 from cmcore._query import build_query, query_request
 from cmcore._reports import (
     DeliveryReceipt,
@@ -91,9 +100,13 @@ __all__ = [
     "Message",
     "MessageResult",
     "MessageState",
+    "NumberType",
     "PartLimits",
     "PartsLimitError",
     "PayloadError",
+    "PhoneColumns",
+    "PhoneInfo",
+    "PhoneProblem",
     "ProductToken",
     "Replacement",
     "Request",
@@ -117,6 +130,8 @@ __all__ = [
     "load_json",
     "load_rich_content",
     "normalize_phone",
+    "normalize_phones",
+    "phone_info",
     "rich",
     "parse_delivery_receipt",
     "parse_response",
@@ -128,5 +143,6 @@ __all__ = [
     "truncate",
     "validate",
     "validity_string",
+    "warm_up",
     "xml_request",
 ]

@@ -3,8 +3,8 @@
 Sources: CM spec, "Status report webhook" (fields; times are CE(S)T without an offset, so
 they come back as aware datetimes in Europe/Amsterdam), "SMPP" (receipt format, message
 states, TLVs 0x1401 and 0x140A) and "Errors" (delivery error codes). XML is read by a parser
-that loads no DTD, expands no entity and reaches no network; a document that declares a
-DTD or an entity is refused before parsing.
+that loads no DTD, expands no entity and reaches no network; a document in which the
+parser finds a document type, a DTD or an entity is refused.
 """
 
 from __future__ import annotations
@@ -388,7 +388,10 @@ def parse_status_report(data: bytes | str, /, *, max_size: int = MAX_REPORT_SIZE
     raw = _as_text(data, "parse_status_report", max_size)
     if isinstance(raw, bytes) and raw.startswith(_WIDE_BOMS):
         return _xml_reports(raw)  # UTF-16 or UTF-32: XML, whose parser reads the BOM
-    text: str | bytes = raw.lstrip("\ufeff \t\r\n") if isinstance(raw, str) else raw.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if isinstance(raw, str):
+        text: str | bytes = raw.removeprefix("\ufeff").lstrip(" \t\r\n")
+    else:
+        text = raw.removeprefix(codecs.BOM_UTF8).lstrip(b" \t\r\n")
     lead = text[:1]
     if lead in ("<", b"<"):
         return _xml_reports(text)  # a str is decoded already: its declared encoding is ignored

@@ -19,10 +19,9 @@ import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-import phonenumbers
-
 from cmcore._errors import PayloadError, Problems
 from cmcore._models import AMSTERDAM, BodyType, Channel, Message, ProductToken, Request
+from cmcore._phone import gateway_form, phone_info, region_argument
 from cmcore._rich import RichContent
 from cmcore._rules import TEXT_LIMITS, check_rich
 from cmcore._sms import MAX_PARTS, Encoding, analyze, truncate
@@ -42,64 +41,21 @@ _ABSOLUTE = re.compile(  # ASCII digits only, as the gateway reads them
 _CHANNELS = {c.value: c for c in Channel}
 
 
-_GATEWAY_FORM = re.compile(r"00([1-9][0-9]{0,2})([1-9][0-9]{1,16})")
-
-
-@functools.cache
-def _national_prefix(country_code: int) -> re.Pattern[str] | None:
-    """What phonenumbers strips from a national number of ``country_code`` as a national
-    prefix or carrier code (its metadata's ``national_prefix_for_parsing``)."""
-    region = phonenumbers.region_code_for_country_code(country_code)
-    metadata = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code(country_code, region)
-    pattern = metadata.national_prefix_for_parsing if metadata is not None else None
-    return re.compile(pattern) if pattern else None
-
-
-def _canonical(text: str) -> str | None:
-    """``text`` itself where it is already in the gateway's form and valid, without a full
-    parse: ``00``, a country code, and a national number that phonenumbers would read as it
-    stands (no leading zero, nothing its metadata strips as a national prefix). None sends
-    the number through the full parse, which decides."""
-    match = _GATEWAY_FORM.fullmatch(text)
-    if match is None:
-        return None
-    digits = match.group(1) + match.group(2)
-    for size in (1, 2, 3):  # phonenumbers reads the shortest country code it knows
-        code = int(digits[:size])
-        if code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
-            break
-    else:
-        return None
-    national = digits[size:]
-    prefix = _national_prefix(code)
-    if not national or national[0] == "0" or (prefix is not None and prefix.match(national)):
-        return None
-    parsed = phonenumbers.PhoneNumber(country_code=code, national_number=int(national))
-    return text if phonenumbers.is_valid_number(parsed) else None
-
-
 def normalize_phone(number: str, /, *, default_region: str | None = None) -> str:
     """Return ``number`` in the gateway's form: ``00``, country code, national number.
 
     Accepts ``+31 (0)76 - 572 70 00``, ``0031765727000``, and with ``default_region``
-    national forms (``076 5727000``). Raises ``PayloadError`` (code 303) for a number that
-    phonenumbers does not hold valid, and ``TypeError`` for a ``number`` that is not a str.
+    national forms (``076 5727000``). The verdict is phonenumbers' (``parse`` then
+    ``is_valid_number``), reached from its metadata without its parse for the common forms.
+    Raises ``PayloadError`` (code 303) naming the reason for a number that phonenumbers does
+    not hold valid, and ``TypeError`` for a ``number`` that is not a str.
     """
     if not isinstance(number, str):
         raise TypeError(f"normalize_phone() argument 'number' must be str, not {type(number).__name__}")
-    number = str.__str__(number)
-    text = number.strip()
-    fast = _canonical(text)
-    if fast is not None:
-        return fast
-    candidate = "+" + text[2:] if text.startswith("00") else text
-    try:
-        parsed = phonenumbers.parse(candidate, default_region)
-    except phonenumbers.NumberParseException as exc:
-        raise PayloadError(f"{number!r} is not a phone number: {exc}", code=303) from None
-    if not phonenumbers.is_valid_number(parsed):
-        raise PayloadError(f"{number!r} is not a valid phone number", code=303)
-    return "00" + phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)[1:]
+    info = phone_info(number, default_region=default_region)
+    if info.number is None:
+        raise PayloadError(f"{str.__str__(number)!r} is not a valid phone number: {info.problem}", code=303)
+    return info.number
 
 
 def _channels(msg: Message, where: str, errors: Problems, custom: bool) -> tuple[Channel | str, ...]:
@@ -148,10 +104,12 @@ def _recipients(msg: Message, where: str, errors: Problems, phones: bool, region
         if not phones:
             out.append(to)
             continue
-        try:
-            out.append(normalize_phone(to, default_region=region))
-        except PayloadError as exc:
-            errors.add(exc.message, 303, f"{where}.to[{i}]")
+        form = gateway_form(to.strip(), region)
+        if form is None:
+            problem = phone_info(to, default_region=region).problem
+            errors.add(f"{to!r} is not a valid phone number: {problem}", 303, f"{where}.to[{i}]")
+        else:
+            out.append(form)
     return tuple(out)
 
 
@@ -374,6 +332,7 @@ def validate(
         raise TypeError(f"validate() argument 'now' must be a datetime, not {type(now).__name__}")
     if now is not None and now.tzinfo is None:
         raise ValueError("validate(): now must be an aware datetime")
+    default_region = region_argument(default_region)
     errors = Problems()
     token = request.product_token.reveal()
     if not _TOKEN.fullmatch(token):

@@ -1,0 +1,171 @@
+"""Phone numbers: cmcore's verdict is phonenumbers' verdict (parse, is_valid_number, E.164,
+region_code_for_number, number_type, is_possible_number_with_reason), on every example number
+phonenumbers ships, in every form, on mutations of them and on random digits. The reference
+below calls phonenumbers alone; cmcore's fast path never runs in it."""
+
+from __future__ import annotations
+
+import os
+import random
+from typing import Any
+
+import phonenumbers as pn
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from phonenumbers import PhoneNumberFormat as F
+from phonenumbers import PhoneNumberType as T
+
+import cmcore
+from cmcore import NumberType, PhoneProblem
+from cmcore import _phone
+
+REASONS = {pn.NumberParseException.INVALID_COUNTRY_CODE: PhoneProblem.INVALID_COUNTRY_CODE,
+           pn.NumberParseException.NOT_A_NUMBER: PhoneProblem.NOT_A_NUMBER,
+           pn.NumberParseException.TOO_SHORT_AFTER_IDD: PhoneProblem.TOO_SHORT,
+           pn.NumberParseException.TOO_SHORT_NSN: PhoneProblem.TOO_SHORT,
+           pn.NumberParseException.TOO_LONG: PhoneProblem.TOO_LONG}
+POSSIBLE = {pn.ValidationResult.TOO_SHORT: PhoneProblem.TOO_SHORT, pn.ValidationResult.TOO_LONG: PhoneProblem.TOO_LONG,
+            pn.ValidationResult.INVALID_LENGTH: PhoneProblem.INVALID_LENGTH,
+            pn.ValidationResult.IS_POSSIBLE_LOCAL_ONLY: PhoneProblem.LOCAL_ONLY,
+            pn.ValidationResult.IS_POSSIBLE: PhoneProblem.NOT_VALID,
+            pn.ValidationResult.INVALID_COUNTRY_CODE: PhoneProblem.INVALID_COUNTRY_CODE}
+TYPES = {getattr(T, m.name): m for m in NumberType}
+
+
+def reference(text: str, region: str | None) -> tuple[Any, ...]:
+    """(gateway form, region, type, country code, problem) by phonenumbers alone."""
+    text = text.strip()
+    candidate = "+" + text[2:] if text.startswith("00") else text
+    try:
+        parsed = pn.parse(candidate, region)
+    except pn.NumberParseException as exc:
+        return None, None, NumberType.UNKNOWN, None, REASONS[exc.error_type]
+    where = pn.region_code_for_number(parsed)
+    if not pn.is_valid_number(parsed):
+        return None, where, NumberType.UNKNOWN, parsed.country_code, POSSIBLE[pn.is_possible_number_with_reason(parsed)]
+    return ("00" + pn.format_number(parsed, F.E164)[1:], where, TYPES[pn.number_type(parsed)],
+            parsed.country_code, None)
+
+
+def ours(text: str, region: str | None) -> tuple[Any, ...]:
+    info = cmcore.phone_info(text, default_region=region)
+    return info.number, info.region, info.type, info.country_code, info.problem
+
+
+def example_numbers() -> list[tuple[Any, str | None]]:
+    found = []
+    for region in sorted(pn.SUPPORTED_REGIONS):
+        for kind in TYPES:
+            number = pn.example_number_for_type(region, kind)
+            if number is not None:
+                found.append((number, region))
+        invalid = pn.invalid_example_number(region)
+        if invalid is not None:
+            found.append((invalid, region))
+    for code in sorted(pn.COUNTRY_CODES_FOR_NON_GEO_REGIONS):
+        number = pn.example_number_for_non_geo_entity(code)
+        if number is not None:
+            found.append((number, None))
+    return found
+
+
+def forms(number: Any, region: str | None) -> list[tuple[str, str | None]]:
+    e164 = pn.format_number(number, F.E164)
+    out = [(e164, None), (pn.format_number(number, F.INTERNATIONAL), None), ("00" + e164[1:], None),
+           (pn.format_number(number, F.RFC3966), None)]
+    if region is not None:
+        national = pn.format_number(number, F.NATIONAL)
+        out += [(national, region), (str(number.national_number), region), (e164[1:], region),
+                (pn.format_out_of_country_calling_number(number, "US"), "US"),
+                (pn.format_out_of_country_calling_number(number, "DE"), "DE")]
+    return out
+
+
+EXAMPLES = [f for number, region in example_numbers() for f in forms(number, region)]
+
+
+def mutate(text: str, rng: random.Random) -> str:
+    spots = [i for i, c in enumerate(text) if c.isdigit()]
+    if not spots:
+        return text
+    i, digit, kind = rng.choice(spots), str(rng.randrange(10)), rng.randrange(6)
+    return [text[:i] + text[i + 1:], text[:i] + digit + text[i:], text[:i] + digit + text[i + 1:],
+            text[:i] + "0" + text[i:], text + digit, text[:-1]][kind]
+
+
+def test_every_example_number_in_every_form() -> None:
+    assert len(EXAMPLES) > 5000
+    for text, region in EXAMPLES:
+        assert ours(text, region) == reference(text, region), (text, region)
+
+
+def test_mutations_of_the_examples() -> None:
+    rng = random.Random(20261201)
+    regions = sorted(pn.SUPPORTED_REGIONS)
+    count = int(os.environ.get("CMCORE_PHONE_CASES", "100000"))
+    for _ in range(count):
+        text, region = rng.choice(EXAMPLES)
+        for _ in range(rng.randrange(1, 4)):
+            text = mutate(text, rng)
+        if rng.random() < 0.1:
+            region = rng.choice(regions)
+        assert ours(text, region) == reference(text, region), (text, region)
+
+
+CODES = sorted(pn.COUNTRY_CODE_TO_REGION_CODE)
+SHARED = [code for code in CODES if len(pn.COUNTRY_CODE_TO_REGION_CODE[code]) > 1]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.sampled_from(CODES) | st.integers(0, 999), st.text("0123456789", max_size=17),
+       st.sampled_from(["+", "00", "+ ", "00 ", "+("]), st.sampled_from(sorted(pn.SUPPORTED_REGIONS) + [None]))
+def test_digits_after_a_plus_or_00(code: int, digits: str, lead: str, region: str | None) -> None:
+    text = f"{lead}{code}{')' if lead.endswith('(') else ''} {digits}"
+    assert ours(text, region) == reference(text, region)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.sampled_from(SHARED), st.text("0123456789", min_size=4, max_size=12))
+def test_numbers_of_shared_country_codes(code: int, digits: str) -> None:
+    for region in (None, *pn.COUNTRY_CODE_TO_REGION_CODE[code][:3]):
+        text = f"+{code}{digits}"
+        assert ours(text, region) == reference(text, region)
+        assert ours(digits, region) == reference(digits, region) if region else True
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text("0123456789 -().+/x#*,;abc\u0661\uff11", max_size=20),
+       st.sampled_from(["NL", "US", "GB", "DE", "IT", "AR", "MX", "BR", "RU", "JP", "CA", "IM", "zz", None]))
+def test_any_text(text: str, region: str | None) -> None:
+    assert ours(text, region) == reference(text, region)
+
+
+def test_normalize_phone_gives_the_reason() -> None:
+    for text, reason in [("+31 6 12", "too short"), ("+999 1234", "unknown country code"),
+                         ("+31 6 1234 5678 9012 3456 78", "too long"), ("hello", "not a number")]:
+        with pytest.raises(cmcore.PayloadError, match=reason) as info:
+            cmcore.normalize_phone(text)
+        assert info.value.code == 303
+
+
+def test_columns_keep_one_verdict_a_number() -> None:
+    numbers = ["+31612345678", "nonsense", "0612345678", "+1 613 555 0123", "+31 6 12"]
+    columns = cmcore.normalize_phones(numbers, default_region="NL")
+    assert len(columns) == 5 and columns.valid == bytes([1, 0, 1, 1, 0]) and columns.invalid == 2
+    assert columns.numbers[2] == "0031612345678" and columns.regions[3] == "CA"
+    assert columns[1].problem is PhoneProblem.NOT_A_NUMBER and columns[4] == cmcore.phone_info("+31 6 12")
+    assert [c.number for c in columns[0:2]] == ["0031612345678", None]
+    with pytest.raises(TypeError, match="item 1"):
+        cmcore.normalize_phones(["+31612345678", 5])  # type: ignore[list-item]
+
+
+def test_warm_up_compiles_every_country_code() -> None:
+    assert cmcore.warm_up() == len(pn.COUNTRY_CODE_TO_REGION_CODE)
+
+
+def test_arguments_of_the_wrong_type() -> None:
+    with pytest.raises(TypeError):
+        cmcore.phone_info(31612345678)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="default_region"):
+        cmcore.phone_info("0612345678", default_region=31)  # type: ignore[arg-type]
