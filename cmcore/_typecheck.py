@@ -108,6 +108,7 @@ def _compile(hint: Any) -> tuple[frozenset[type], Convert, str]:
     options = typing.get_args(hint) if typing.get_origin(hint) in (typing.Union, UnionType) else (hint,)
     exact: set[type] = set()
     converters: list[Convert] = []
+    sequence_items: frozenset[type] | None = None
     for option in options:
         if option is type(None):
             exact.add(type(None))
@@ -117,6 +118,7 @@ def _compile(hint: Any) -> tuple[frozenset[type], Convert, str]:
         elif typing.get_origin(option) is tuple:
             item_exact, item, _ = _compile(typing.get_args(option)[0])
             converters.append(_sequence(typing.get_args(option)[0], item_exact, item))
+            sequence_items = item_exact if len(options) == 1 else None
         elif isinstance(option, type) and issubclass(option, enum.Enum):
             exact.add(option)
             converters.append(_enum(option))
@@ -134,6 +136,8 @@ def _compile(hint: Any) -> tuple[frozenset[type], Convert, str]:
             except _Mismatch:
                 continue
         _fail(expected, value, where)
+    if sequence_items is not None:
+        convert.item_exact = sequence_items  # type: ignore[attr-defined]
     return frozenset(exact), convert, expected
 
 
@@ -161,6 +165,34 @@ def field_kinds(cls: type) -> dict[str, type[enum.Enum]]:
     return found
 
 
+def _checker(cls: type) -> Callable[[Any], None]:
+    """One function that checks every field of a ``cls``, written out field by field: a field
+    whose value is of a type taken as it is costs one ``type()`` test (for a tuple, one a
+    item), and only the others go through their converter."""
+    lines = ["def check(self):"]
+    env: dict[str, Any] = {"_set": object.__setattr__}
+    for i, (name, exact, convert) in enumerate(_spec(cls)):
+        env[f"exact{i}"], env[f"convert{i}"] = exact, convert
+        where = f"{cls.__name__}.{name}"
+        lines.append(f"    v = self.{name}")
+        item_exact = getattr(convert, "item_exact", None)
+        if item_exact is not None:  # a tuple field: its items decide
+            env[f"items{i}"] = item_exact
+            lines.append(f"    if type(v) is not tuple or not all([type(x) in items{i} for x in v]):")
+        else:
+            lines.append(f"    if type(v) not in exact{i}:")
+        lines.append(f"        new = convert{i}(v, {where!r})")
+        lines.append("        if new is not v:")
+        lines.append(f"            _set(self, {name!r}, new)")
+    lines.append("    return None")
+    exec("\n".join(lines), env)  # noqa: S102 - code made here, from the class's own annotations
+    check: Callable[[Any], None] = env["check"]
+    return check
+
+
+_CHECKERS: dict[type, Callable[[Any], None]] = {}
+
+
 class Typed:
     """Base of the model's dataclasses: ``__post_init__`` checks each field's type."""
 
@@ -168,11 +200,7 @@ class Typed:
 
     def __post_init__(self) -> None:
         cls = type(self)
-        prefix = cls.__name__
-        for name, exact, convert in _spec(cls):
-            value = getattr(self, name)
-            if type(value) in exact:
-                continue
-            new = convert(value, f"{prefix}.{name}")
-            if new is not value:
-                object.__setattr__(self, name, new)
+        check = _CHECKERS.get(cls)
+        if check is None:
+            check = _CHECKERS[cls] = _checker(cls)
+        check(self)

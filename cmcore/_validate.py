@@ -203,7 +203,10 @@ def _scan(value: Any, where: str, code: int, errors: Problems, kind: type[enum.E
 
 def _texts(msg: Message, where: str, errors: Problems) -> None:
     for name, key, code in _UTF8_FIELDS:
-        _scan(getattr(msg, name), f"{where}.{key}", code, errors)
+        value = getattr(msg, name)
+        if value is None or (type(value) is str and value.isascii()):
+            continue  # nothing that JSON cannot carry: the common case, without the walk
+        _scan(value, f"{where}.{key}", code, errors)
     if msg.reference is not None and not (isinstance(msg.reference, str) and _REFERENCE.fullmatch(msg.reference)):
         errors.add(f"reference {msg.reference!r}: 1 to 32 letters, digits or _", 305, f"{where}.reference")
     for name in ("custom_grouping", "custom_grouping2", "custom_grouping3"):
@@ -305,7 +308,27 @@ def _message(msg: Any, where: str, errors: Problems, options: dict[str, Any]) ->
             validity = validity_string(msg.validity, now=options["now"])
         except PayloadError as exc:
             errors.add(exc.message, 305, f"{where}.validity")
-    return dataclasses.replace(msg, recipients=recipients, allowed_channels=channels, body=body, validity=validity)
+    return _normalised(msg, recipients, channels, body, validity)
+
+
+_SLOTS = tuple(f.name for f in dataclasses.fields(Message))
+_SET = {name: getattr(Message, name).__set__ for name in _SLOTS}
+
+
+def _normalised(msg: Message, recipients: tuple[str, ...], channels: tuple[Channel | str, ...], body: str,
+                validity: str | None) -> Message:
+    """``msg`` with its normalised fields: itself where nothing changed; for an exact
+    ``Message``, a copy made without running its checks again (every value is checked)."""
+    if (recipients == msg.recipients and channels == msg.allowed_channels and body is msg.body
+            and validity == msg.validity and all(type(c) is type(d) for c, d in zip(channels, msg.allowed_channels))):
+        return msg
+    if type(msg) is not Message:
+        return dataclasses.replace(msg, recipients=recipients, allowed_channels=channels, body=body, validity=validity)
+    new = object.__new__(Message)
+    changed = {"recipients": recipients, "allowed_channels": channels, "body": body, "validity": validity}
+    for name in _SLOTS:
+        _SET[name](new, changed[name] if name in changed else getattr(msg, name))
+    return new
 
 
 def validate(
