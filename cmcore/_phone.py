@@ -108,71 +108,90 @@ _TYPE_NAMES = {
 _TOO_SHORT, _POSSIBLE, _LOCAL, _TOO_LONG, _BAD_LENGTH = range(5)
 
 
-def _look(lengths: Any) -> str | None:
-    """A look-ahead that holds where the number has one of ``lengths``; "" for any length,
-    None for none (phonenumbers' -1: no number of the type exists)."""
-    if not lengths:
-        return ""
-    real = [n for n in lengths if n >= 0]
-    return "(?=(?:" + "|".join(rf"\d{{{n}}}" for n in real) + r")\Z)" if real else None
+class _Desc:
+    """One number description: its lengths (None: any) and its pattern, as phonenumbers'
+    ``_is_number_matching_desc`` reads them."""
+
+    __slots__ = ("lengths", "pattern", "compiled")
+
+    def __init__(self, desc: Any) -> None:
+        lengths = tuple(desc.possible_length)
+        self.lengths: frozenset[int] | None = frozenset(lengths) if lengths else None
+        self.pattern: str = desc.national_number_pattern
+        self.compiled = re.compile(self.pattern)
+
+    def fits(self, number: str) -> bool:
+        return (self.lengths is None or len(number) in self.lengths) and self.compiled.fullmatch(number) is not None
 
 
-def _desc_pattern(desc: Any) -> str | None:
-    """phonenumbers' ``_is_number_matching_desc`` for ``desc`` as one pattern, or None."""
-    if desc is None or not desc.national_number_pattern:
-        return None
-    look = _look(tuple(desc.possible_length))
-    return None if look is None else f"{look}(?:{desc.national_number_pattern})"
+def _desc(desc: Any) -> _Desc | None:
+    return None if desc is None or not desc.national_number_pattern else _Desc(desc)
 
 
 class _Plan:
-    """One metadata (a region, or a non-geographic country code), compiled."""
+    """One metadata (a region, or a non-geographic country code), compiled.
 
-    __slots__ = ("cc", "general", "general_lengths", "local_lengths", "types", "kinds", "mobile",
+    Number types are matched by one pattern a national-number length, made when a number of
+    that length first comes: the types that have numbers of that length, in phonenumbers'
+    order, each ending in an empty group that tells which one matched, behind a look-ahead
+    for the general pattern. No length look-aheads, so a match costs one pass."""
+
+    __slots__ = ("cc", "general", "general_lengths", "local_lengths", "descs", "by_length", "mobile",
                  "same_mobile", "prefix", "transform", "leading", "idd")
 
     def __init__(self, metadata: Any) -> None:
         general = metadata.general_desc
         self.cc: int = metadata.country_code
-        self.general = re.compile(general.national_number_pattern) if general.national_number_pattern else None
+        self.general = _desc(general)
         self.general_lengths: tuple[int, ...] = tuple(general.possible_length)
         self.local_lengths: frozenset[int] = frozenset(general.possible_length_local_only or ())
-        alternatives, kinds = [], []
+        descs = []
         for kind, attr in _TYPES:
             if kind is PhoneNumberType.MOBILE and metadata.same_mobile_and_fixed_line_pattern:
                 continue  # phonenumbers does not test mobile then
-            pattern = _desc_pattern(getattr(metadata, attr))
-            if pattern is not None:
-                alternatives.append(pattern + "()")  # the empty group tells which type matched
-                kinds.append(kind)
-        head = _desc_pattern(general)
-        self.types = (re.compile(f"(?={head}\\Z)(?:" + "|".join(alternatives) + ")")
-                      if alternatives and head is not None else None)
-        self.kinds: tuple[Any, ...] = tuple(kinds)
-        mobile = _desc_pattern(metadata.mobile)
-        self.mobile = None if mobile is None else re.compile(mobile)
+            found = _desc(getattr(metadata, attr))
+            if found is not None:
+                descs.append((kind, found))
+        self.descs: tuple[tuple[Any, _Desc], ...] = tuple(descs)
+        self.by_length: dict[int, tuple[re.Pattern[str], tuple[Any, ...]] | None] = {}
+        self.mobile = _desc(metadata.mobile)
         self.same_mobile = bool(metadata.same_mobile_and_fixed_line_pattern)
         self.prefix = re.compile(metadata.national_prefix_for_parsing) if metadata.national_prefix_for_parsing else None
         self.transform: str | None = metadata.national_prefix_transform_rule or None
         self.leading = re.compile(metadata.leading_digits) if metadata.leading_digits else None
         self.idd = re.compile(metadata.international_prefix) if metadata.international_prefix else None
 
+    def _for_length(self, n: int) -> tuple[re.Pattern[str], tuple[Any, ...]] | None:
+        general = self.general
+        if general is None or (general.lengths is not None and n not in general.lengths):
+            return None
+        kinds = [(k, d) for k, d in self.descs if d.lengths is None or n in d.lengths]
+        if not kinds:
+            return None
+        alternatives = "|".join(f"(?:{d.pattern})()" for _, d in kinds)
+        return re.compile(f"(?=(?:{general.pattern})\\Z)(?:{alternatives})"), tuple(k for k, _ in kinds)
+
     def number_type(self, nsn: str) -> Any:
         """phonenumbers' ``_number_type_helper``: the first type whose lengths and pattern fit."""
-        if self.types is None:
+        n = len(nsn)
+        try:
+            matcher = self.by_length[n]
+        except KeyError:
+            matcher = self.by_length[n] = self._for_length(n)
+        if matcher is None:
             return PhoneNumberType.UNKNOWN
-        match = self.types.fullmatch(nsn)
+        match = matcher[0].fullmatch(nsn)
         if match is None:
             return PhoneNumberType.UNKNOWN
-        kind = self.kinds[match.lastindex - 1]  # type: ignore[operator]
+        kind = matcher[1][match.lastindex - 1]  # type: ignore[operator]
         if kind is PhoneNumberType.FIXED_LINE and (
-                self.same_mobile or (self.mobile is not None and self.mobile.fullmatch(nsn))):
+                self.same_mobile or (self.mobile is not None and self.mobile.fits(nsn))):
             return PhoneNumberType.FIXED_LINE_OR_MOBILE
         return kind
 
     def general_fits(self, number: str) -> bool:
         """phonenumbers' ``_match_national_number`` on the general description (no lengths)."""
-        return self.general is not None and self.general.fullmatch(number) is not None
+        return self.general is not None and self.general.compiled.fullmatch(number) is not None
 
     def length(self, number: str) -> int:
         """phonenumbers' ``_test_number_length`` for the general description."""
