@@ -20,6 +20,8 @@ import cmcore
 from cmcore import NumberType, PhoneProblem
 from cmcore import _phone
 
+from conftest import examples
+
 REASONS = {pn.NumberParseException.INVALID_COUNTRY_CODE: PhoneProblem.INVALID_COUNTRY_CODE,
            pn.NumberParseException.NOT_A_NUMBER: PhoneProblem.NOT_A_NUMBER,
            pn.NumberParseException.TOO_SHORT_AFTER_IDD: PhoneProblem.TOO_SHORT,
@@ -117,7 +119,7 @@ CODES = sorted(pn.COUNTRY_CODE_TO_REGION_CODE)
 SHARED = [code for code in CODES if len(pn.COUNTRY_CODE_TO_REGION_CODE[code]) > 1]
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=examples(2000), deadline=None)
 @given(st.sampled_from(CODES) | st.integers(0, 999), st.text("0123456789", max_size=17),
        st.sampled_from(["+", "00", "+ ", "00 ", "+("]), st.sampled_from(sorted(pn.SUPPORTED_REGIONS) + [None]))
 def test_digits_after_a_plus_or_00(code: int, digits: str, lead: str, region: str | None) -> None:
@@ -125,7 +127,7 @@ def test_digits_after_a_plus_or_00(code: int, digits: str, lead: str, region: st
     assert ours(text, region) == reference(text, region)
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=examples(2000), deadline=None)
 @given(st.sampled_from(SHARED), st.text("0123456789", min_size=4, max_size=12))
 def test_numbers_of_shared_country_codes(code: int, digits: str) -> None:
     for region in (None, *pn.COUNTRY_CODE_TO_REGION_CODE[code][:3]):
@@ -134,7 +136,7 @@ def test_numbers_of_shared_country_codes(code: int, digits: str) -> None:
         assert ours(digits, region) == reference(digits, region) if region else True
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=examples(2000), deadline=None)
 @given(st.text("0123456789 -().+/x#*,;abc\u0661\uff11", max_size=20),
        st.sampled_from(["NL", "US", "GB", "DE", "IT", "AR", "MX", "BR", "RU", "JP", "CA", "IM", "zz", None]))
 def test_any_text(text: str, region: str | None) -> None:

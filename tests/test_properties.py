@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 import cmcore
 from cmcore import _gsm7, _segment_py
 
-from conftest import COMPILED, kernels
+from conftest import COMPILED, examples, kernels
 
 LIMITS = cmcore.DEFAULT_LIMITS._args()
 
@@ -54,7 +54,7 @@ def reference(text: str, single_multi: tuple[int, int, int, int]) -> tuple[bool,
     return gsm7, units, ends + [len(text)]
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(texts, limits)
 def test_kernels_agree_with_the_rules(text: str, lim: tuple[int, int, int, int]) -> None:
     gsm7, units, ends = reference(text, lim)
@@ -65,7 +65,7 @@ def test_kernels_agree_with_the_rules(text: str, lim: tuple[int, int, int, int])
             assert kernel.cuts(text, gsm7, multi) == ends
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(texts, max_size=20), st.booleans())
 def test_count_many_matches_count(items: list[str], force: bool) -> None:
     for kernel in kernels():
@@ -76,7 +76,7 @@ def test_count_many_matches_count(items: list[str], force: bool) -> None:
         assert COMPILED.count_many(items, force, *LIMITS) == _segment_py.count_many(items, force, *LIMITS)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(texts)
 def test_split_reassembles_and_fits(text: str) -> None:
     seg = cmcore.analyze(text)
@@ -89,7 +89,7 @@ def test_split_reassembles_and_fits(text: str) -> None:
     assert cmcore.analyze_many([text]) == [seg]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(texts, st.integers(1, 5))
 def test_truncate_is_the_longest_fitting_prefix(text: str, max_parts: int) -> None:
     cut = cmcore.truncate(text, max_parts)

@@ -9,6 +9,8 @@ import cmcore
 from cmcore import Message, Request
 from cmcore import _rich as r
 
+from conftest import examples
+
 TOKEN = "6f3a1c2e-9b4d-4e8f-a1b2-c3d4e5f60718"
 NUMBERS = ["0031612345678", "00447911123456", "0031765727000", "0032470123456", "00491701234567"]
 words = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=40)
@@ -44,7 +46,7 @@ message = st.builds(
 ).filter(lambda m: m.rich_content is None or "RCS" in m.allowed_channels)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.lists(message, min_size=1, max_size=4))
 def test_build_load_build_is_stable(messages: list[Message]) -> None:
     request = Request(product_token=TOKEN, messages=messages)

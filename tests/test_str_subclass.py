@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 import cmcore
 from cmcore import Encoding, _gsm7, _sms
 
-from conftest import kernels
+from conftest import examples, kernels
 
 
 class Hostile(str):
@@ -243,7 +243,7 @@ texts = st.one_of(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(texts, st.sampled_from(sorted(PUBLIC)))
 def test_any_text_in_a_subclass_gives_the_plain_answer(text: str, name: str) -> None:
     func = PUBLIC[name]

@@ -26,6 +26,7 @@ from cmcore._reports import StatusReport
 from test_roundtrip import rich as valid_rich
 
 from conftest import compiled as compiled_kernel
+from conftest import examples
 
 compiled = compiled_kernel("_wire")
 
@@ -172,13 +173,13 @@ any_message = st.builds(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(any_message, max_size=4).map(tuple))
 def test_the_kernels_agree_on_any_message(messages: tuple[Message, ...]) -> None:
     same(messages)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(valid_rich)
 def test_the_kernels_agree_on_one_value(value: r.RichContent) -> None:
     if compiled is None:
@@ -244,7 +245,7 @@ keys = st.sampled_from(["to", "TO", "To", "reference", "Reference", "operator", 
 fields = st.dictionaries(keys, st.none() | st.text(max_size=3) | st.integers(), max_size=6)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(fields, st.none() | st.dictionaries(st.sampled_from(["to", "reference", "x", "y"]), st.text(max_size=2)))
 def test_the_kernels_pick_alike(obj: dict[str, Any], defaults: dict[str, Any] | None) -> None:
     if compiled is None:
@@ -273,7 +274,7 @@ def test_plain_time(wire: ModuleType) -> None:
 TEMPLATE = "2024-05-01T10:00:00"
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 18), st.sampled_from("0123456789-: T+Z٠a\x00")), max_size=3),
        st.sampled_from(["", "0", "Z", "0000"]))
 def test_the_kernels_read_times_alike(edits: list[tuple[int, str]], tail: str) -> None:

@@ -29,7 +29,7 @@ from cmcore import ResponseError, StatusCode, _reports, _xmltree_py
 from cmcore._reports import _PARSERS, _xml_reports, parse_xml
 from test_reports import LAUGHS, XXE
 
-from conftest import compiled
+from conftest import compiled, examples
 
 KERNELS = {"c": compiled("_xmltree"), "py": _xmltree_py}
 NOT_ALLOWED = "a document type or entity declaration is not allowed"
@@ -290,7 +290,7 @@ TOKENS = st.sampled_from([
 SOUPS = st.lists(st.one_of(TOKENS, st.text(max_size=3)), max_size=40).map("".join)
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(st.one_of(SOUPS, SOUPS.map(lambda s: s.encode("utf-8", "surrogatepass")),
                  SOUPS.map(lambda s: s.encode("utf-16", "surrogatepass")), st.binary(max_size=100)))
 def test_any_input_gives_reports_or_a_response_error(data: bytes | str) -> None:
@@ -320,7 +320,7 @@ REPORTS = st.tuples(st.dictionaries(FIELD_NAMES, VALUES, max_size=2),
     lambda r: written("MESSAGES", r[0], "", [("MSG", a, "", children) for a, children in r[1]]))
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(REPORTS, st.sampled_from(["str", "utf-8", "utf-16", "utf-32"]))
 def test_any_well_formed_report_gives_reports_or_a_response_error(document: str, form: str) -> None:
     on_each_kernel(document if form == "str" else document.encode(form))
