@@ -22,7 +22,7 @@ too short to hold one, an extension, letters, non-ASCII digits), goes to phonenu
 from __future__ import annotations
 
 import enum
-import re
+import importlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, overload
@@ -30,13 +30,22 @@ from typing import Any, overload
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneMetadata, PhoneNumberType
 
+from cmcore import _kernel
+
+def _re_module(name: str, old: str) -> Any:
+    """``re``'s own parser modules (``re._parser`` from Python 3.11, ``sre_parse`` before)."""
+    try:
+        return importlib.import_module(f"re.{name}")
+    except ImportError:  # pragma: no cover - Python 3.10
+        return importlib.import_module(old)
+
+
+_sre = _re_module("_constants", "sre_constants")  # to work out the digits a pattern can begin with
+_sre_parse = _re_module("_parser", "sre_parse")
+_numbers = _kernel.load("_numbers")
+
 __all__ = ["NumberType", "PhoneColumns", "PhoneInfo", "PhoneProblem", "normalize_phones", "phone_info", "warm_up"]
 
-MAX_NSN = 17  # phonenumbers: _MAX_LENGTH_FOR_NSN
-MIN_NSN = 2  # phonenumbers: _MIN_LENGTH_FOR_NSN
-MAX_INPUT = 250  # phonenumbers: _MAX_INPUT_STRING_LENGTH
-_SHAPE = re.compile(r"[0-9(][0-9 ().\-]*", re.ASCII)  # after a + or 00
-_NOT_DIGIT = re.compile(r"[^0-9]", re.ASCII)
 
 
 class NumberType(str, enum.Enum):
@@ -105,149 +114,111 @@ _TYPE_NAMES = {
     PhoneNumberType.UAN: NumberType.UAN, PhoneNumberType.VOICEMAIL: NumberType.VOICEMAIL,
     PhoneNumberType.UNKNOWN: NumberType.UNKNOWN,
 }
-_TOO_SHORT, _POSSIBLE, _LOCAL, _TOO_LONG, _BAD_LENGTH = range(5)
 
 
-class _Desc:
-    """One number description: its lengths (None: any) and its pattern, as phonenumbers'
-    ``_is_number_matching_desc`` reads them."""
-
-    __slots__ = ("lengths", "pattern", "compiled")
-
-    def __init__(self, desc: Any) -> None:
-        lengths = tuple(desc.possible_length)
-        self.lengths: frozenset[int] | None = frozenset(lengths) if lengths else None
-        self.pattern: str = desc.national_number_pattern
-        self.compiled = re.compile(self.pattern)
-
-    def fits(self, number: str) -> bool:
-        return (self.lengths is None or len(number) in self.lengths) and self.compiled.fullmatch(number) is not None
+_DIGITS = frozenset("0123456789")
 
 
-def _desc(desc: Any) -> _Desc | None:
-    return None if desc is None or not desc.national_number_pattern else _Desc(desc)
+class _Unknown(Exception):
+    """A construct whose first characters are not worked out (internal)."""
 
 
-class _Plan:
-    """One metadata (a region, or a non-geographic country code), compiled.
+def _first(items: Any) -> tuple[frozenset[str], bool]:
+    """(characters a match of the parsed pattern ``items`` can start with, whether it can be
+    empty): the FIRST set of a sequence, over what ``re``'s parser gives."""
+    found: set[str] = set()
+    for op, av in items:
+        if op is _sre.LITERAL:
+            chars, empty = frozenset(chr(av)), False
+        elif op is _sre.IN:
+            chars, empty = _charset(av), False
+        elif op is _sre.CATEGORY and av is _sre.CATEGORY_DIGIT:
+            chars, empty = _DIGITS, False
+        elif op is _sre.BRANCH:
+            parts = [_first(branch) for branch in av[1]]
+            chars, empty = frozenset().union(*(p[0] for p in parts)), any(p[1] for p in parts)
+        elif op is _sre.SUBPATTERN:
+            chars, empty = _first(av[-1])
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
+            chars, inner_empty = _first(av[2])
+            empty = inner_empty or av[0] == 0
+        elif op is _sre.AT:
+            chars, empty = frozenset(), True
+        else:
+            raise _Unknown(op)
+        found |= chars
+        if not empty:
+            return frozenset(found), False
+    return frozenset(found), True
 
-    Number types are matched by one pattern a national-number length, made when a number of
-    that length first comes: the types that have numbers of that length, in phonenumbers'
-    order, each ending in an empty group that tells which one matched, behind a look-ahead
-    for the general pattern. No length look-aheads, so a match costs one pass."""
 
-    __slots__ = ("cc", "general", "general_lengths", "local_lengths", "descs", "by_length", "mobile",
-                 "same_mobile", "prefix", "transform", "leading", "idd")
+def _charset(items: Any) -> frozenset[str]:
+    chars: set[str] = set()
+    for op, av in items:
+        if op is _sre.LITERAL:
+            chars.add(chr(av))
+        elif op is _sre.RANGE:
+            chars.update(chr(c) for c in range(av[0], av[1] + 1))
+        elif op is _sre.CATEGORY and av is _sre.CATEGORY_DIGIT:
+            chars |= _DIGITS
+        else:
+            raise _Unknown(op)
+    return frozenset(chars)
 
-    def __init__(self, metadata: Any) -> None:
-        general = metadata.general_desc
-        self.cc: int = metadata.country_code
-        self.general = _desc(general)
-        self.general_lengths: tuple[int, ...] = tuple(general.possible_length)
-        self.local_lengths: frozenset[int] = frozenset(general.possible_length_local_only or ())
+
+def first_digits(pattern: str) -> frozenset[str] | None:
+    """The digits a match of ``pattern`` (at the start of a string of ASCII digits) can begin
+    with; None where that is not worked out here or the pattern can match nothing at all, so
+    that no number is ever kept from the pattern."""
+    try:
+        chars, empty = _first(_sre_parse.parse(pattern))
+    except (_Unknown, Exception):
+        return None
+    return None if empty else frozenset(chars & _DIGITS)
+
+
+def _desc(desc: Any) -> tuple[frozenset[int] | None, str, frozenset[str] | None] | None:
+    """A number description as the kernel takes it: (lengths, or None for any; pattern; the
+    digits a number of it can begin with, or None for any)."""
+    if desc is None or not desc.national_number_pattern:
+        return None
+    lengths = tuple(desc.possible_length)
+    pattern = desc.national_number_pattern
+    return (frozenset(lengths) if lengths else None), pattern, first_digits(pattern)
+
+
+_KINDS = (PhoneNumberType.UNKNOWN, PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
+_PLANS: dict[int, Any] = {}
+_COUNTRIES: dict[int, Any] = {}
+_REGIONS: dict[str, Any] = {}
+_CODES = {str(cc): cc for cc in phonenumbers.COUNTRY_CODE_TO_REGION_CODE}
+
+
+def _plan(metadata: Any) -> Any:
+    """The kernel's plan of one metadata, compiled once."""
+    plan = _PLANS.get(id(metadata))
+    if plan is None:
         descs = []
         for kind, attr in _TYPES:
             if kind is PhoneNumberType.MOBILE and metadata.same_mobile_and_fixed_line_pattern:
                 continue  # phonenumbers does not test mobile then
             found = _desc(getattr(metadata, attr))
             if found is not None:
-                descs.append((kind, found))
-        self.descs: tuple[tuple[Any, _Desc], ...] = tuple(descs)
-        self.by_length: dict[int, tuple[re.Pattern[str], tuple[Any, ...]] | None] = {}
-        self.mobile = _desc(metadata.mobile)
-        self.same_mobile = bool(metadata.same_mobile_and_fixed_line_pattern)
-        self.prefix = re.compile(metadata.national_prefix_for_parsing) if metadata.national_prefix_for_parsing else None
-        self.transform: str | None = metadata.national_prefix_transform_rule or None
-        self.leading = re.compile(metadata.leading_digits) if metadata.leading_digits else None
-        self.idd = re.compile(metadata.international_prefix) if metadata.international_prefix else None
-
-    def _for_length(self, n: int) -> tuple[re.Pattern[str], tuple[Any, ...]] | None:
-        general = self.general
-        if general is None or (general.lengths is not None and n not in general.lengths):
-            return None
-        kinds = [(k, d) for k, d in self.descs if d.lengths is None or n in d.lengths]
-        if not kinds:
-            return None
-        alternatives = "|".join(f"(?:{d.pattern})()" for _, d in kinds)
-        return re.compile(f"(?=(?:{general.pattern})\\Z)(?:{alternatives})"), tuple(k for k, _ in kinds)
-
-    def number_type(self, nsn: str) -> Any:
-        """phonenumbers' ``_number_type_helper``: the first type whose lengths and pattern fit."""
-        n = len(nsn)
-        try:
-            matcher = self.by_length[n]
-        except KeyError:
-            matcher = self.by_length[n] = self._for_length(n)
-        if matcher is None:
-            return PhoneNumberType.UNKNOWN
-        match = matcher[0].fullmatch(nsn)
-        if match is None:
-            return PhoneNumberType.UNKNOWN
-        kind = matcher[1][match.lastindex - 1]  # type: ignore[operator]
-        if kind is PhoneNumberType.FIXED_LINE and (
-                self.same_mobile or (self.mobile is not None and self.mobile.fits(nsn))):
-            return PhoneNumberType.FIXED_LINE_OR_MOBILE
-        return kind
-
-    def general_fits(self, number: str) -> bool:
-        """phonenumbers' ``_match_national_number`` on the general description (no lengths)."""
-        return self.general is not None and self.general.compiled.fullmatch(number) is not None
-
-    def length(self, number: str) -> int:
-        """phonenumbers' ``_test_number_length`` for the general description."""
-        n = len(number)
-        if n in self.local_lengths:
-            return _LOCAL
-        lengths = self.general_lengths
-        if not lengths:
-            return _BAD_LENGTH
-        if lengths[0] == n:
-            return _POSSIBLE
-        if lengths[0] > n:
-            return _TOO_SHORT
-        if lengths[-1] < n:
-            return _TOO_LONG
-        return _POSSIBLE if n in lengths[1:] else _BAD_LENGTH
-
-    def strip_prefix(self, number: str) -> str:
-        """phonenumbers' ``_maybe_strip_national_prefix_carrier_code``: the number with its
-        national prefix (and carrier code) taken off, or as it was."""
-        if not number or self.prefix is None:
-            return number
-        match = self.prefix.match(number)
-        if match is None:
-            return number
-        viable = self.general_fits(number)
-        groups = match.groups()
-        if self.transform and not groups:
-            raise _Undecided  # phonenumbers itself fails here: let it say how
-        if not self.transform or groups[-1] is None:
-            if viable and not self.general_fits(number[match.end():]):
-                return number
-            return number[match.end():]
-        transformed = self.prefix.sub(self.transform, number, count=1)
-        if viable and not self.general_fits(transformed):
-            return number
-        return transformed
-
-
-class _Undecided(Exception):
-    """A step of phonenumbers' parse this module does not take (internal)."""
-
-
-_PLANS: dict[Any, _Plan] = {}
-_COUNTRIES: dict[int, tuple[_Plan, tuple[tuple[str, _Plan | None], ...]]] = {}
-
-
-def _plan(metadata: Any) -> _Plan:
-    plan = _PLANS.get(id(metadata))
-    if plan is None:
-        plan = _PLANS[id(metadata)] = _Plan(metadata)
+                descs.append((kind, *found))
+        general = metadata.general_desc
+        plan = _PLANS[id(metadata)] = _numbers.Plan(
+            metadata.country_code, _desc(general), tuple(general.possible_length),
+            tuple(general.possible_length_local_only or ()), tuple(descs), _desc(metadata.mobile),
+            bool(metadata.same_mobile_and_fixed_line_pattern), metadata.national_prefix_for_parsing or None,
+            metadata.national_prefix_transform_rule or None, metadata.leading_digits or None,
+            metadata.international_prefix or None, _KINDS,
+            first_digits(metadata.national_prefix_for_parsing) if metadata.national_prefix_for_parsing else None)
     return plan
 
 
-def _country(cc: int) -> tuple[_Plan, tuple[tuple[str, _Plan | None], ...]] | None:
-    """(the plan parse() uses for ``cc``, and each region of ``cc`` with its plan), compiled once."""
+def _country(cc: int) -> Any:
+    """(the plan parse() uses for ``cc``, each region of ``cc`` with its plan, and the steps
+    that pick the region of a number), compiled once."""
     found = _COUNTRIES.get(cc)
     if found is not None:
         return found
@@ -262,107 +233,29 @@ def _country(cc: int) -> tuple[_Plan, tuple[tuple[str, _Plan | None], ...]] | No
         metadata = (PhoneMetadata.metadata_for_region_or_calling_code(cc, region) if len(regions) == 1
                     else PhoneMetadata.metadata_for_region(region.upper(), None))
         plans.append((region, None if metadata is None else _plan(metadata)))
-    found = _COUNTRIES[cc] = (_plan(main), tuple(plans))
+    walk = tuple(plans)
+    found = _COUNTRIES[cc] = (_plan(main), walk, _numbers.steps(walk))
     return found
 
 
-def _region_of(cc: int, nsn: str, regions: tuple[tuple[str, _Plan | None], ...]) -> tuple[str | None, _Plan | None]:
-    """phonenumbers' ``region_code_for_number``, with the plan of that region."""
-    if len(regions) == 1:
-        return regions[0]
-    for region, plan in regions:
-        if plan is None:
-            continue
-        if plan.leading is not None:
-            if plan.leading.match(nsn):
-                return region, plan
-        elif plan.number_type(nsn) is not PhoneNumberType.UNKNOWN:
-            return region, plan
-    return None, None
-
-
-def _international(digits: str) -> tuple[int, str] | None:
-    """Country code and the rest, for the digits after ``+``; None where phonenumbers would
-    raise or try again (it does both for an unknown code), so that it decides."""
-    if len(digits) <= MIN_NSN or digits[0] == "0":
+def _region_plan(region: str | None) -> Any:
+    """The plan national numbers of ``region`` are read by; None where phonenumbers does not
+    know the region (it then decides, and says so)."""
+    if region is None:
         return None
-    codes = _CODES
-    for size in (1, 2, 3):  # phonenumbers reads the shortest code it knows
-        cc = codes.get(digits[:size])
-        if cc is not None:
-            return cc, digits[size:]
-    return None
+    plan = _REGIONS.get(region)
+    if plan is None and region in phonenumbers.SUPPORTED_REGIONS:
+        metadata = PhoneMetadata.metadata_for_region(region, None)
+        if metadata is not None:
+            plan = _REGIONS[region] = _plan(metadata)
+    return plan
 
 
-_CODES = {str(cc): cc for cc in phonenumbers.COUNTRY_CODE_TO_REGION_CODE}
-
-
-def _national(digits: str, plan: _Plan) -> tuple[int, str, _Plan | None] | None:
-    """phonenumbers' ``_maybe_extract_country_code`` for a number without ``+``, read in the
-    region of ``plan``: an international prefix, the region's own country code, or none."""
-    if plan.idd is not None:
-        match = plan.idd.match(digits)
-        if match is not None:
-            after = digits[match.end():]
-            if not after.startswith("0") or not after:
-                found = _international(after) if after else None
-                return None if found is None else (*found, None)
-    code = str(plan.cc)
-    if digits.startswith(code):
-        potential = plan.strip_prefix(digits[len(code):])
-        if ((not plan.general_fits(digits) and plan.general_fits(potential))
-                or plan.length(digits) == _TOO_LONG):
-            return plan.cc, potential, None
-    return plan.cc, digits, plan  # no country code: the region's own rules read it
-
-
-def _finish(cc: int, number: str, parsing: _Plan | None = None
-            ) -> tuple[int, str, str | None, _Plan | None, Any] | PhoneProblem | None:
-    """The rest of phonenumbers' parse, then its validity: (cc, nsn, region, plan, type).
-    ``parsing`` is the metadata parse() strips a national prefix by: the country code's own,
-    unless the number was read in a region without a country code."""
-    country = _COUNTRIES.get(cc) or _country(cc)
-    if country is None:
+def _fast(text: str, region: str | None) -> Any:
+    try:
+        return _numbers.fast(text, _region_plan(region), _COUNTRIES, _CODES, _country)
+    except _numbers.Undecided:
         return None
-    main, regions = country
-    if len(number) < MIN_NSN:
-        return PhoneProblem.TOO_SHORT
-    parsing = parsing or main
-    if parsing.prefix is not None and parsing.prefix.match(number):
-        potential = parsing.strip_prefix(number)
-        if parsing.length(potential) not in (_TOO_SHORT, _LOCAL, _BAD_LENGTH):
-            number = potential
-    if len(number) > MAX_NSN:
-        return PhoneProblem.TOO_LONG
-    region, plan = regions[0] if len(regions) == 1 else _region_of(cc, number, regions)
-    kind = PhoneNumberType.UNKNOWN if plan is None else plan.number_type(number)
-    return cc, number, region, plan, kind
-
-
-def _fast(text: str, region: str | None) -> tuple[int, str, str | None, _Plan | None, Any] | PhoneProblem | None:
-    if len(text) > MAX_INPUT:
-        return None
-    lead = text[:2]
-    international = lead == "00" or lead[:1] == "+"
-    body = text[2:] if lead == "00" else text[1:] if international else text
-    if body.isdigit() and body.isascii():
-        digits = body
-    elif _SHAPE.fullmatch(body):
-        digits = _NOT_DIGIT.sub("", body)
-    else:
-        return None
-    if len(digits) < 3:
-        return None  # phonenumbers' viability rules for two digits: let it decide
-    if international:
-        found = _international(digits)
-        return None if found is None else _finish(*found)
-    if region is None or region not in phonenumbers.SUPPORTED_REGIONS:
-        return None
-    metadata = PhoneMetadata.metadata_for_region(region, None)
-    if metadata is None:
-        return None
-    national = _national(digits, _plan(metadata))
-    return None if national is None else _finish(*national)
 
 
 def _slow(text: str, region: str | None) -> PhoneInfo:
@@ -397,8 +290,8 @@ _POSSIBLE_PROBLEMS = {_R.TOO_SHORT: PhoneProblem.TOO_SHORT, _R.TOO_LONG: PhonePr
                       _R.INVALID_LENGTH: PhoneProblem.INVALID_LENGTH,
                       _R.IS_POSSIBLE_LOCAL_ONLY: PhoneProblem.LOCAL_ONLY,
                       _R.INVALID_COUNTRY_CODE: PhoneProblem.INVALID_COUNTRY_CODE}
-_LENGTH_PROBLEMS = {_TOO_SHORT: PhoneProblem.TOO_SHORT, _TOO_LONG: PhoneProblem.TOO_LONG,
-                    _BAD_LENGTH: PhoneProblem.INVALID_LENGTH, _LOCAL: PhoneProblem.LOCAL_ONLY}
+_LENGTH_PROBLEMS = {_numbers.TOO_SHORT: PhoneProblem.TOO_SHORT, _numbers.TOO_LONG: PhoneProblem.TOO_LONG,
+                    _numbers.BAD_LENGTH: PhoneProblem.INVALID_LENGTH, _numbers.LOCAL: PhoneProblem.LOCAL_ONLY}
 
 
 def _enable_cache(done: list[bool] = []) -> None:  # noqa: B006 - a once-flag
@@ -412,11 +305,8 @@ def _enable_cache(done: list[bool] = []) -> None:  # noqa: B006 - a once-flag
 
 def gateway_form(text: str, region: str | None) -> str | None:
     """The gateway form (``00…``) of ``text`` (stripped) where phonenumbers holds it valid."""
-    try:
-        found = _fast(text, region)
-    except _Undecided:
-        found = None
-    if found is None or type(found) is PhoneProblem:
+    found = _fast(text, region)
+    if type(found) is not tuple:  # not decided here, or a parse error phonenumbers words
         return _slow(text, region).number
     cc, nsn, _, _, kind = found
     return None if kind is PhoneNumberType.UNKNOWN else f"00{cc}{nsn}"
@@ -424,18 +314,12 @@ def gateway_form(text: str, region: str | None) -> str | None:
 
 def check(text: str, region: str | None) -> PhoneInfo:
     """phonenumbers' verdict on ``text`` (stripped; ``00…`` read as ``+…``) in ``region``."""
-    try:
-        found = _fast(text, region)
-    except _Undecided:
-        found = None
-    if found is None:
+    found = _fast(text, region)
+    if type(found) is not tuple:
         return _slow(text, region)
-    if isinstance(found, PhoneProblem):
-        return _slow(text, region)  # a parse error: phonenumbers words it
-    cc, nsn, where, plan, kind = found
+    cc, nsn, where, _, kind = found
     if kind is PhoneNumberType.UNKNOWN:
-        main = _COUNTRIES[cc][0]
-        problem = _LENGTH_PROBLEMS.get(main.length(nsn), PhoneProblem.NOT_VALID)
+        problem = _LENGTH_PROBLEMS.get(_COUNTRIES[cc][0].length(nsn), PhoneProblem.NOT_VALID)
         return PhoneInfo(number=None, region=where, type=NumberType.UNKNOWN, country_code=cc, problem=problem)
     return PhoneInfo(number=f"00{cc}{nsn}", region=where, type=_TYPE_NAMES[kind], country_code=cc)
 

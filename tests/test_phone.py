@@ -96,10 +96,48 @@ def mutate(text: str, rng: random.Random) -> str:
             text[:i] + "0" + text[i:], text + digit, text[:-1]][kind]
 
 
-def test_every_example_number_in_every_form() -> None:
+@pytest.fixture(params=["c", "py"])
+def numbers_kernel(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Route the phone path through one kernel, with its own freshly compiled plans."""
+    from cmcore import _numbers_py
+    from conftest import compiled
+    module = compiled("_numbers") if request.param == "c" else _numbers_py
+    if module is None:
+        pytest.skip("the compiled kernel is not built (CMCORE_NO_EXTENSIONS=1)")
+    monkeypatch.setattr(_phone, "_numbers", module)
+    for cache in ("_PLANS", "_COUNTRIES", "_REGIONS"):
+        monkeypatch.setattr(_phone, cache, {})
+    return module
+
+
+def test_every_example_number_in_every_form(numbers_kernel: Any) -> None:
     assert len(EXAMPLES) > 5000
     for text, region in EXAMPLES:
         assert ours(text, region) == reference(text, region), (text, region)
+
+
+def test_mutations_on_both_kernels(numbers_kernel: Any) -> None:
+    rng = random.Random(7)
+    for _ in range(20_000):
+        text, region = rng.choice(EXAMPLES)
+        text = mutate(mutate(text, rng), rng)
+        assert ours(text, region) == reference(text, region), (text, region)
+
+
+@pytest.mark.parametrize("pattern, digits", [
+    ("0", "0"), ("0(?:(11|343)15)?", "0"), (r"(?:[124-7]\d\d|3(?:[02-9]\d|1[0-8]))\d{6}", "1234567"),
+    (r"([2-479]\d{6})$|1", "123479"), ("8?", None), (r"(?=1)\d", None), (r"\d*", None), ("[^1]", None),
+    (r"(?:)", None), (r"\d{0,3}5", "0123456789"),
+])
+def test_first_digits_never_keeps_a_number_from_its_pattern(pattern: str, digits: str | None) -> None:
+    found = _phone.first_digits(pattern)
+    assert found == (None if digits is None else frozenset(digits))
+    import re
+    compiled = re.compile(pattern)
+    for first in "0123456789":
+        for rest in ("", "0", "12", "345", "9999999", "1234567"):
+            if compiled.match(first + rest) and found is not None:
+                assert first in found
 
 
 def test_mutations_of_the_examples() -> None:

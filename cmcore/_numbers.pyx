@@ -1,0 +1,301 @@
+# cython: language_level=3, boundscheck=True, wraparound=False
+# cython: embedsignature=True, autotestdict=False, auto_pickle=False
+"""The compiled phone number kernel: phonenumbers' parse steps for the common shapes of a
+number, over plans that ``_phone.py`` compiles from phonenumbers' metadata.
+
+Its twin, ``_numbers_py.py``, has the same names and answers. Here the shape of the text and
+its digits are read from the str's buffer in one C loop, the country code is found without
+slicing, and a plan's fields are C fields; the patterns themselves are ``re`` patterns, the
+same ones the twin uses. ``fast()`` returns None where it does not decide, and the caller asks
+phonenumbers itself.
+"""
+
+import re
+
+from cpython.unicode cimport PyUnicode_FromKindAndData, PyUnicode_1BYTE_KIND
+
+cdef extern from "Python.h":
+    bint PyUnicode_IS_ASCII(object)
+    void* PyUnicode_DATA(object)
+    Py_ssize_t PyUnicode_GET_LENGTH(object)
+
+TOO_SHORT, POSSIBLE, LOCAL, TOO_LONG, BAD_LENGTH = range(5)  # phonenumbers' _test_number_length
+SHORT_NSN = -1  # parse(): fewer than 2 digits after the country code
+LONG_NSN = -2  # parse(): more than 17
+MIN_NSN = 2
+MAX_NSN = 17
+MAX_INPUT = 250
+
+cdef enum:
+    C_TOO_SHORT = 0
+    C_POSSIBLE = 1
+    C_LOCAL = 2
+    C_TOO_LONG = 3
+    C_BAD_LENGTH = 4
+
+
+class Undecided(Exception):
+    """A step of phonenumbers' parse this kernel does not take: let phonenumbers decide."""
+
+
+cdef bint fits(object desc, object compiled, str number) except -1:
+    """phonenumbers' ``_is_number_matching_desc``."""
+    if desc is None or compiled is None:
+        return False
+    lengths = desc[0]
+    return (lengths is None or len(number) in lengths) and compiled.fullmatch(number) is not None
+
+
+cdef class Plan:
+    """One metadata (a region, or a non-geographic country code), compiled; the twin's
+    ``Plan`` says what each argument is."""
+
+    cdef readonly long cc
+    cdef readonly object general, general_re, general_lengths, local_lengths, descs, mobile, mobile_re
+    cdef readonly bint same_mobile
+    cdef readonly object prefix, transform, leading, idd, kinds, prefix_first
+    cdef dict by_length
+    cdef object unknown, fixed_line, fixed_or_mobile
+
+    def __init__(self, long cc, general, tuple general_lengths, tuple local_lengths, tuple descs, mobile,
+                 bint same_mobile, prefix, transform, leading, idd, tuple kinds, prefix_first):
+        self.cc = cc
+        self.general = general
+        self.general_re = None if general is None else re.compile(general[1])
+        self.general_lengths = general_lengths
+        self.local_lengths = frozenset(local_lengths)
+        self.descs = descs
+        self.by_length = {}
+        self.mobile = mobile
+        self.mobile_re = None if mobile is None else re.compile(mobile[1])
+        self.same_mobile = same_mobile
+        self.prefix = None if prefix is None else re.compile(prefix)
+        self.transform = transform
+        self.leading = None if leading is None else re.compile(leading)
+        self.idd = None if idd is None else re.compile(idd)
+        self.kinds = kinds
+        self.unknown, self.fixed_line, self.fixed_or_mobile = kinds
+        self.prefix_first = prefix_first
+
+    cdef object for_length(self, Py_ssize_t n, str first):
+        general = self.general
+        if (general is None or (general[0] is not None and n not in general[0])
+                or (general[2] is not None and first not in general[2])):
+            return None
+        kinds = [(k, pattern) for k, lengths, pattern, digits in self.descs
+                 if (lengths is None or n in lengths) and (digits is None or first in digits)]
+        if not kinds:
+            return None
+        alternatives = "|".join([f"(?:{pattern})()" for _, pattern in kinds])
+        return re.compile(f"(?=(?:{general[1]})\\Z)(?:{alternatives})"), tuple([k for k, _ in kinds])
+
+    cpdef object number_type(self, str nsn):
+        """phonenumbers' ``_number_type_helper``: the first type whose lengths and pattern fit."""
+        cdef Py_ssize_t n = len(nsn)
+        cdef long digit = ord(nsn[0]) - 48 if n else -1
+        first = nsn[:1]
+        if 0 <= digit <= 9:
+            key = n * 11 + digit + 1  # the length and the first digit, as one int
+            matcher = self.by_length.get(key, self)  # the plan itself stands for "not made yet"
+            if matcher is self:
+                matcher = self.by_length[key] = self.for_length(n, first)
+        else:
+            matcher = self.for_length(n, first)
+        if matcher is None:
+            return self.unknown
+        match = (<tuple>matcher)[0].fullmatch(nsn)
+        if match is None:
+            return self.unknown
+        kind = (<tuple>matcher)[1][match.lastindex - 1]
+        if kind is self.fixed_line and (self.same_mobile or fits(self.mobile, self.mobile_re, nsn)):
+            return self.fixed_or_mobile
+        return kind
+
+    cpdef bint general_fits(self, str number) except -1:
+        """phonenumbers' ``_match_national_number`` on the general description (no lengths)."""
+        return self.general_re is not None and self.general_re.fullmatch(number) is not None
+
+    cpdef int length(self, str number) except -1:
+        """phonenumbers' ``_test_number_length`` for the general description."""
+        cdef Py_ssize_t n = len(number)
+        cdef tuple lengths = self.general_lengths
+        if n in self.local_lengths:
+            return C_LOCAL
+        if not lengths:
+            return C_BAD_LENGTH
+        if lengths[0] == n:
+            return C_POSSIBLE
+        if lengths[0] > n:
+            return C_TOO_SHORT
+        if lengths[len(lengths) - 1] < n:
+            return C_TOO_LONG
+        return C_POSSIBLE if n in lengths[1:] else C_BAD_LENGTH
+
+    cpdef str strip_prefix(self, str number):
+        """phonenumbers' ``_maybe_strip_national_prefix_carrier_code``: the number with its
+        national prefix (and carrier code) taken off, or as it was."""
+        if not number or self.prefix is None:
+            return number
+        match = self.prefix.match(number)
+        if match is None:
+            return number
+        viable = self.general_fits(number)
+        groups = match.groups()
+        if self.transform and not groups:
+            raise Undecided  # phonenumbers itself fails here: let it say how
+        if not self.transform or groups[len(groups) - 1] is None:
+            if viable and not self.general_fits(number[match.end():]):
+                return number
+            return number[match.end():]
+        transformed = self.prefix.sub(self.transform, number, count=1)
+        if viable and not self.general_fits(transformed):
+            return number
+        return transformed
+
+
+cdef object international(str digits, dict codes):
+    """Country code and the rest, for the digits after ``+``; None where phonenumbers would
+    raise or try again (it does both for an unknown code)."""
+    cdef Py_ssize_t size
+    if len(digits) <= MIN_NSN or digits[0] == "0":
+        return None
+    for size in range(1, 4):  # phonenumbers reads the shortest code it knows
+        cc = codes.get(digits[:size])
+        if cc is not None:
+            return cc, digits[size:]
+    return None
+
+
+cdef object national(str digits, Plan plan, dict codes):
+    """phonenumbers' ``_maybe_extract_country_code`` for a number without ``+``, read in the
+    region of ``plan``: an international prefix, the region's own country code, or none."""
+    if plan.idd is not None:
+        match = plan.idd.match(digits)
+        if match is not None:
+            after = digits[match.end():]
+            if not after.startswith("0") or not after:
+                found = international(after, codes) if after else None
+                return None if found is None else (found[0], found[1], None)
+    code = str(plan.cc)
+    if digits.startswith(code):
+        potential = plan.strip_prefix(digits[len(code):])
+        if ((not plan.general_fits(digits) and plan.general_fits(potential))
+                or plan.length(digits) == C_TOO_LONG):
+            return plan.cc, potential, None
+    return plan.cc, digits, plan  # no country code: the region's own rules read it
+
+
+def steps(tuple regions):
+    """How ``region_of`` walks the regions of a shared country code: a region without
+    ``leading_digits`` is one step, a full check; each run of regions with them is one step,
+    one pattern of all their leading digits in region order (its empty groups tell which)."""
+    out = []
+    run = []
+    for region, plan in regions:
+        if plan is None:
+            continue
+        if (<Plan>plan).leading is not None:
+            run.append((region, plan))
+        else:
+            if run:
+                out.append((re.compile("|".join([f"(?:{(<Plan>p).leading.pattern})()" for _, p in run])), tuple(run)))
+                run = []
+            out.append((None, ((region, plan),)))
+    if run:
+        out.append((re.compile("|".join([f"(?:{(<Plan>p).leading.pattern})()" for _, p in run])), tuple(run)))
+    return tuple(out)
+
+
+cdef tuple region_of(str nsn, tuple walk, object unknown):
+    """phonenumbers' ``region_code_for_number``, with the plan of that region."""
+    for leading, regions in walk:
+        if leading is None:
+            region, plan = (<tuple>regions)[0]
+            if (<Plan>plan).number_type(nsn) is not unknown:
+                return region, plan
+        else:
+            match = leading.match(nsn)
+            if match is not None:
+                return (<tuple>regions)[match.lastindex - 1]
+    return None, None
+
+
+cdef object finish(object cc, str number, object parsing, dict countries, object load):
+    cdef Plan main, by
+    cdef int result
+    country = countries.get(cc)
+    if country is None:
+        country = load(cc)
+        if country is None:
+            return None
+    main = <Plan>(<tuple>country)[0]
+    regions = <tuple>(<tuple>country)[1]
+    walk = <tuple>(<tuple>country)[2]
+    if len(number) < MIN_NSN:
+        return SHORT_NSN
+    by = main if parsing is None else <Plan>parsing
+    if (by.prefix is not None and (by.prefix_first is None or number[0] in by.prefix_first)
+            and by.prefix.match(number)):
+        potential = by.strip_prefix(number)
+        result = by.length(potential)
+        if result != C_TOO_SHORT and result != C_LOCAL and result != C_BAD_LENGTH:
+            number = potential
+    if len(number) > MAX_NSN:
+        return LONG_NSN
+    if len(regions) == 1:
+        region, plan = regions[0]
+    else:
+        region, plan = region_of(number, walk, main.unknown)
+    kind = main.unknown if plan is None else (<Plan>plan).number_type(number)
+    return cc, number, region, plan, kind
+
+
+cdef str digits_of(str body):
+    """The ASCII digits of ``body`` where it is a digit or ``(`` followed by digits, spaces,
+    brackets, dots and dashes only; None for any other text."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(body), i, count = 0
+    cdef const unsigned char* p
+    cdef unsigned char c
+    cdef char out[256]
+    if n == 0 or n > MAX_INPUT or not PyUnicode_IS_ASCII(body):
+        return None
+    p = <const unsigned char*>PyUnicode_DATA(body)
+    if not (48 <= p[0] <= 57 or p[0] == 40):
+        return None
+    for i in range(n):
+        c = p[i]
+        if 48 <= c <= 57:
+            out[count] = <char>c
+            count += 1
+        elif c != 32 and c != 40 and c != 41 and c != 46 and c != 45:
+            return None
+    return PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, out, count)
+
+
+def fast(str text, region, dict countries, dict codes, load):
+    """phonenumbers' parse of ``text`` (stripped; ``00…`` read as ``+…``) in the region whose
+    plan is ``region`` (None: no valid region): ``(cc, nsn, region code, plan, type)``,
+    ``SHORT_NSN`` or ``LONG_NSN`` for parse()'s length errors, or None where it is not
+    decided here. ``countries`` caches each country code's ``(main plan, regions, steps)``,
+    which ``load`` compiles on a miss."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
+    cdef bint intl
+    cdef str body, digits
+    if n > MAX_INPUT:
+        return None
+    if n >= 2 and text[0] == "0" and text[1] == "0":
+        intl, body = True, text[2:]
+    elif n >= 1 and text[0] == "+":
+        intl, body = True, text[1:]
+    else:
+        intl, body = False, text
+    digits = digits_of(body)
+    if digits is None or len(digits) < 3:
+        return None  # another shape, or phonenumbers' viability rules for two digits
+    if intl:
+        found = international(digits, codes)
+        return None if found is None else finish(found[0], found[1], None, countries, load)
+    if region is None:
+        return None
+    found = national(digits, <Plan>region, codes)
+    return None if found is None else finish(found[0], found[1], found[2], countries, load)
