@@ -1,11 +1,12 @@
-"""Fuzz the compiled kernel with atheris: any str, non-str values and huge texts.
+"""Fuzz the segmentation kernel with atheris: any str, non-str values and huge texts.
 
 Every input goes to the compiled kernel and the pure-Python twin; their answers (or the type
-of error they raise) must agree, and split() must give back the text. Run it by hand, it is not
-collected by pytest:
+of error they raise) must agree, and split() must give back the text. Texts of 10 to 50
+million characters are checked once first (``--skip-slow`` leaves them out). Run it by hand
+or from CI, it is not collected by pytest:
 
     pip install atheris
-    python tests/fuzz_segment.py -runs=1000000 -rss_limit_mb=8192 -max_len=4096 CORPUS_DIR
+    python tests/fuzz/fuzz_segment.py -runs=1000000 -rss_limit_mb=8192 -max_len=4096 [CORPUS_DIR]
 
 A crash, a disagreement or a memory error stops the run with the input that caused it.
 """
@@ -14,10 +15,12 @@ from __future__ import annotations
 
 import sys
 
+import _common as c
 import atheris
 
 # Not instrumented: the compiled kernel has no coverage hooks, and hooks on the twin only slow
-# the run; libFuzzer's mutations of the seed corpus do the exploring.
+# the run; random byte strings of any length (``_common.random_bytes``) and libFuzzer's
+# mutations of them do the exploring.
 import cmcore
 from cmcore import _segment, _segment_py, _sms
 
@@ -83,6 +86,4 @@ def giants() -> None:
 
 
 if __name__ == "__main__":
-    giants()
-    atheris.Setup(sys.argv, check)
-    atheris.Fuzz()
+    c.main(check, [], c.random_bytes, before=giants)
