@@ -25,6 +25,7 @@ LONG_NSN = -2  # parse(): more than 17
 MIN_NSN = 2
 MAX_NSN = 17
 MAX_INPUT = 250
+USES_AUTOMATON = True  # whether plans take the automaton of their patterns (``_automaton.py``)
 
 cdef enum:
     C_TOO_SHORT = 0
@@ -56,9 +57,18 @@ cdef class Plan:
     cdef readonly object prefix, transform, leading, idd, kinds, prefix_first
     cdef dict by_length
     cdef object unknown, fixed_line, fixed_or_mobile
+    # the automaton of all the plan's patterns (general bit 0, type i bit i + 1, mobile last)
+    cdef bint has_dfa
+    cdef int[::1] table
+    cdef int[::1] masks
+    cdef Py_ssize_t n_states
+    cdef int n_descs, mobile_bit
+    cdef unsigned long long general_mask, mobile_mask
+    cdef unsigned long long desc_masks[16]
+    cdef tuple desc_kinds
 
     def __init__(self, long cc, general, tuple general_lengths, tuple local_lengths, tuple descs, mobile,
-                 bint same_mobile, prefix, transform, leading, idd, tuple kinds, prefix_first):
+                 bint same_mobile, prefix, transform, leading, idd, tuple kinds, prefix_first, dfa=None):
         self.cc = cc
         self.general = general
         self.general_re = None if general is None else re.compile(general[1])
@@ -76,6 +86,17 @@ cdef class Plan:
         self.kinds = kinds
         self.unknown, self.fixed_line, self.fixed_or_mobile = kinds
         self.prefix_first = prefix_first
+        self.has_dfa = dfa is not None and general is not None and len(descs) <= 14
+        if self.has_dfa:
+            self.table, self.masks = dfa
+            self.n_states = len(self.masks)
+            self.n_descs = len(descs)
+            self.mobile_bit = len(descs) + 1
+            self.general_mask = lengths_mask(general[0])
+            self.mobile_mask = 0 if mobile is None else lengths_mask(mobile[0])
+            for i in range(self.n_descs):
+                self.desc_masks[i] = lengths_mask(descs[i][1])
+            self.desc_kinds = tuple([d[0] for d in descs])
 
     cdef object for_length(self, Py_ssize_t n, str first):
         general = self.general
@@ -89,9 +110,34 @@ cdef class Plan:
         alternatives = "|".join([f"(?:{pattern})()" for _, pattern in kinds])
         return re.compile(f"(?=(?:{general[1]})\\Z)(?:{alternatives})"), tuple([k for k, _ in kinds])
 
+    cdef object walk_type(self, str nsn):
+        """``number_type`` through the automaton: one pass over the digits."""
+        cdef Py_ssize_t n = PyUnicode_GET_LENGTH(nsn), i
+        cdef const unsigned char* p = <const unsigned char*>PyUnicode_DATA(nsn)
+        cdef int state = 1, digit, bits
+        cdef unsigned long long length = 1ULL << n
+        for i in range(n):
+            digit = p[i] - 48
+            state = self.table[state * 10 + digit]
+            if state == 0:
+                return self.unknown
+        bits = self.masks[state]
+        if not (bits & 1) or not (self.general_mask & length):
+            return self.unknown
+        for i in range(self.n_descs):
+            if bits >> (i + 1) & 1 and self.desc_masks[i] & length:
+                kind = self.desc_kinds[i]
+                if kind is self.fixed_line and (
+                        self.same_mobile or (bits >> self.mobile_bit & 1 and self.mobile_mask & length)):
+                    return self.fixed_or_mobile
+                return kind
+        return self.unknown
+
     cpdef object number_type(self, str nsn):
         """phonenumbers' ``_number_type_helper``: the first type whose lengths and pattern fit."""
         cdef Py_ssize_t n = len(nsn)
+        if self.has_dfa and 0 < n < 64 and PyUnicode_IS_ASCII(nsn) and is_digits(nsn):
+            return self.walk_type(nsn)
         cdef long digit = ord(nsn[0]) - 48 if n else -1
         first = nsn[:1]
         if 0 <= digit <= 9:
@@ -151,6 +197,27 @@ cdef class Plan:
         if viable and not self.general_fits(transformed):
             return number
         return transformed
+
+
+cdef unsigned long long lengths_mask(object lengths) except? 0:
+    """The possible lengths as bits (bit n for length n); every bit for None (any length)."""
+    cdef unsigned long long mask = 0
+    if lengths is None:
+        return ~0ULL
+    for n in lengths:
+        if 0 <= n < 64:
+            mask |= 1ULL << n
+    return mask
+
+
+cdef bint is_digits(str text) noexcept:
+    """Whether ``text`` (ASCII) is all digits."""
+    cdef Py_ssize_t i, n = PyUnicode_GET_LENGTH(text)
+    cdef const unsigned char* p = <const unsigned char*>PyUnicode_DATA(text)
+    for i in range(n):
+        if not 48 <= p[i] <= 57:
+            return False
+    return True
 
 
 cdef object international(str digits, dict codes):
@@ -299,3 +366,16 @@ def fast(str text, region, dict countries, dict codes, load):
         return None
     found = national(digits, <Plan>region, codes)
     return None if found is None else finish(found[0], found[1], found[2], countries, load)
+
+
+def gateway(str text, region, dict countries, dict codes, load):
+    """``fast()``'s answer as the gateway form: ``00`` + country code + national number for a
+    valid number, False for one that is not valid, None where not decided here (a parse
+    error included: phonenumbers words those)."""
+    found = fast(text, region, countries, codes, load)
+    if type(found) is not tuple:
+        return None
+    cc, nsn, _, plan, kind = <tuple>found
+    if plan is None or kind is (<Plan>plan).unknown:
+        return False
+    return "00" + str(cc) + nsn

@@ -19,6 +19,7 @@ LONG_NSN = -2  # parse(): more than 17
 MIN_NSN = 2
 MAX_NSN = 17
 MAX_INPUT = 250
+USES_AUTOMATON = False  # whether plans take the automaton of their patterns (``_automaton.py``)
 _SHAPE = re.compile(r"[0-9(][0-9 ().\-]*", re.ASCII)  # after a + or 00
 _NOT_DIGIT = re.compile(r"[^0-9]", re.ASCII)
 
@@ -55,7 +56,9 @@ class Plan:
                  local_lengths: tuple[int, ...], descs: tuple[tuple[Any, frozenset[int] | None, str, frozenset[str] | None], ...],
                  mobile: Desc | None, same_mobile: bool, prefix: str | None, transform: str | None,
                  leading: str | None, idd: str | None, kinds: tuple[Any, Any, Any],
-                 prefix_first: frozenset[str] | None) -> None:
+                 prefix_first: frozenset[str] | None, dfa: Any = None) -> None:
+        # ``dfa``, the automaton of the plan's patterns, is the compiled kernel's way to the
+        # same answers; the twin matches with ``re``.
         self.cc = cc
         self.general = general
         self.general_re = None if general is None else re.compile(general[1])
@@ -266,3 +269,17 @@ def fast(text: str, region: Plan | None, countries: dict[int, Country], codes: d
         return None
     national = _national(digits, region, codes)
     return None if national is None else _finish(*national, countries, load)
+
+
+def gateway(text: str, region: Plan | None, countries: dict[int, Country], codes: dict[str, int],
+            load: Callable[[int], Country | None]) -> str | bool | None:
+    """``fast()``'s answer as the gateway form: ``00`` + country code + national number for a
+    valid number, False for one that is not valid, None where not decided here (a parse
+    error included: phonenumbers words those)."""
+    found = fast(text, region, countries, codes, load)
+    if type(found) is not tuple:
+        return None
+    cc, nsn, _, plan, kind = found
+    if plan is None or kind is plan.kinds[0]:
+        return False
+    return f"00{cc}{nsn}"

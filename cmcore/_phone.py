@@ -31,6 +31,7 @@ import phonenumbers
 from phonenumbers import NumberParseException, PhoneMetadata, PhoneNumberType
 
 from cmcore import _kernel
+from cmcore._automaton import automaton
 
 def _re_module(name: str, old: str) -> Any:
     """``re``'s own parser modules (``re._parser`` from Python 3.11, ``sre_parse`` before)."""
@@ -206,13 +207,16 @@ def _plan(metadata: Any) -> Any:
             if found is not None:
                 descs.append((kind, *found))
         general = metadata.general_desc
+        patterns = [general.national_number_pattern or "", *(d[2] for d in descs),
+                    (metadata.mobile.national_number_pattern if metadata.mobile is not None else None) or ""]
         plan = _PLANS[id(metadata)] = _numbers.Plan(
             metadata.country_code, _desc(general), tuple(general.possible_length),
             tuple(general.possible_length_local_only or ()), tuple(descs), _desc(metadata.mobile),
             bool(metadata.same_mobile_and_fixed_line_pattern), metadata.national_prefix_for_parsing or None,
             metadata.national_prefix_transform_rule or None, metadata.leading_digits or None,
             metadata.international_prefix or None, _KINDS,
-            first_digits(metadata.national_prefix_for_parsing) if metadata.national_prefix_for_parsing else None)
+            first_digits(metadata.national_prefix_for_parsing) if metadata.national_prefix_for_parsing else None,
+            automaton(patterns) if _numbers.USES_AUTOMATON else None)
     return plan
 
 
@@ -305,11 +309,13 @@ def _enable_cache(done: list[bool] = []) -> None:  # noqa: B006 - a once-flag
 
 def gateway_form(text: str, region: str | None) -> str | None:
     """The gateway form (``00…``) of ``text`` (stripped) where phonenumbers holds it valid."""
-    found = _fast(text, region)
-    if type(found) is not tuple:  # not decided here, or a parse error phonenumbers words
+    try:
+        found = _numbers.gateway(text, None if region is None else _region_plan(region), _COUNTRIES, _CODES, _country)
+    except _numbers.Undecided:
+        found = None
+    if found is None:  # not decided here, or a parse error that phonenumbers words
         return _slow(text, region).number
-    cc, nsn, _, _, kind = found
-    return None if kind is PhoneNumberType.UNKNOWN else f"00{cc}{nsn}"
+    return found or None
 
 
 def check(text: str, region: str | None) -> PhoneInfo:

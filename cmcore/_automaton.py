@@ -1,0 +1,176 @@
+"""Deterministic automata over the ten digits, built from phonenumbers' own patterns.
+
+phonenumbers' number patterns use only digits, digit classes, groups, alternation and
+repeats: regular languages over ten symbols. ``automaton(patterns)`` reads each pattern with
+``re``'s own parser, builds one nondeterministic automaton for all of them (Thompson's
+construction) with each pattern's accepting state tagged by its bit, and turns it into a
+deterministic one by the subset construction. Walking a string of digits through it gives,
+in one pass, the set of patterns that match the whole string: what ``re.fullmatch`` of each
+would say. A pattern with any other construct (a look-around, an anchor, a negated class)
+gives None, and the caller keeps using ``re``.
+
+The table is flat: ``table[state * 10 + digit]`` is the next state; state 0 is dead and
+state 1 the start; ``masks[state]`` holds the bits of the patterns that accept there.
+"""
+
+from __future__ import annotations
+
+import importlib
+from array import array
+from typing import Any
+
+__all__ = ["automaton", "walk"]
+
+MAX_STATES = 50_000
+
+
+def _re_module(name: str, old: str) -> Any:
+    try:
+        return importlib.import_module(f"re.{name}")
+    except ImportError:  # pragma: no cover - Python 3.10
+        return importlib.import_module(old)
+
+
+_sre = _re_module("_constants", "sre_constants")
+_parser = _re_module("_parser", "sre_parse")
+_ALL = 0x3FF  # the ten digits
+
+
+class _Unsupported(Exception):
+    """A construct outside digits, classes, groups, alternation and repeats (internal)."""
+
+
+class _NFA:
+    def __init__(self) -> None:
+        self.eps: list[list[int]] = []
+        self.edges: list[list[tuple[int, int]]] = []
+        self.accept: list[int] = []
+
+    def new(self) -> int:
+        self.eps.append([])
+        self.edges.append([])
+        self.accept.append(0)
+        return len(self.eps) - 1
+
+    def sequence(self, items: Any, state: int) -> int:
+        for op, av in items:
+            state = self.item(op, av, state)
+        return state
+
+    def item(self, op: Any, av: Any, state: int) -> int:
+        if op is _sre.LITERAL or op is _sre.IN or (op is _sre.CATEGORY and av is _sre.CATEGORY_DIGIT):
+            mask = _digit(av) if op is _sre.LITERAL else _ALL if op is _sre.CATEGORY else _charset(av)
+            end = self.new()
+            if mask:
+                self.edges[state].append((mask, end))
+            return end
+        if op is _sre.SUBPATTERN:
+            return self.sequence(av[-1], state)
+        if op is _sre.BRANCH:
+            end = self.new()
+            for branch in av[1]:
+                start = self.new()
+                self.eps[state].append(start)
+                self.eps[self.sequence(branch, start)].append(end)
+            return end
+        if op is _sre.MAX_REPEAT or op is _sre.MIN_REPEAT:
+            low, high, inner = av
+            for _ in range(low):
+                state = self.sequence(inner, state)
+            if high is _sre.MAXREPEAT:
+                loop = self.new()
+                self.eps[state].append(loop)
+                self.eps[self.sequence(inner, loop)].append(loop)
+                return loop
+            for _ in range(high - low):
+                end = self.new()
+                self.eps[state].append(end)
+                self.eps[self.sequence(inner, state)].append(end)
+                state = end
+            return state
+        raise _Unsupported(op)
+
+
+def _digit(code: int) -> int:
+    return 1 << (code - 48) if 48 <= code <= 57 else 0
+
+
+def _charset(items: Any) -> int:
+    mask = 0
+    for op, av in items:
+        if op is _sre.LITERAL:
+            mask |= _digit(av)
+        elif op is _sre.RANGE:
+            for code in range(max(av[0], 48), min(av[1], 57) + 1):
+                mask |= _digit(code)
+        elif op is _sre.CATEGORY and av is _sre.CATEGORY_DIGIT:
+            mask |= _ALL
+        else:
+            raise _Unsupported(op)
+    return mask
+
+
+def _closure(nfa: _NFA, states: set[int]) -> frozenset[int]:
+    stack = list(states)
+    seen = set(states)
+    while stack:
+        for nxt in nfa.eps[stack.pop()]:
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return frozenset(seen)
+
+
+def automaton(patterns: list[str]) -> tuple[array[int], array[int]] | None:
+    """(table, masks) of one automaton for ``patterns``, pattern ``i`` tagged ``1 << i``;
+    None where a pattern holds a construct this module does not turn into states."""
+    nfa = _NFA()
+    start = nfa.new()
+    try:
+        for bit, pattern in enumerate(patterns):
+            begin = nfa.new()
+            nfa.eps[start].append(begin)
+            nfa.accept[nfa.sequence(_parser.parse(pattern), begin)] |= 1 << bit
+    except (_Unsupported, Exception):
+        return None
+    first = _closure(nfa, {start})
+    ids: dict[frozenset[int], int] = {first: 1}
+    order: list[frozenset[int]] = [frozenset(), first]  # a state's number is its index; 0 is dead
+    table = array("i", [0] * 20)
+    masks = array("i", [0, _mask(nfa, first)])
+    number = 1
+    while number < len(order):
+        state = order[number]
+        for digit in range(10):
+            targets = {t for s in state for mask, t in nfa.edges[s] if mask >> digit & 1}
+            if not targets:
+                continue
+            closed = _closure(nfa, targets)
+            target = ids.get(closed)
+            if target is None:
+                if len(order) > MAX_STATES:
+                    return None
+                target = ids[closed] = len(order)
+                order.append(closed)
+                table.extend([0] * 10)
+                masks.append(_mask(nfa, closed))
+            table[number * 10 + digit] = target
+        number += 1
+    return table, masks
+
+
+def _mask(nfa: _NFA, states: frozenset[int]) -> int:
+    mask = 0
+    for s in states:
+        mask |= nfa.accept[s]
+    return mask
+
+
+def walk(table: array[int], masks: array[int], digits: str) -> int:
+    """The bits of the patterns that match all of ``digits`` (ASCII digits)."""
+    state = 1
+    for char in digits:
+        state = table[state * 10 + ord(char) - 48]
+        if not state:
+            return 0
+    return masks[state]
