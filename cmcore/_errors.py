@@ -17,9 +17,34 @@ pickles. No message ever carries the product token.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 __all__ = ["CMError", "EncodingError", "PartsLimitError", "PayloadError", "ResponseError"]
+
+# The one message of the gateway that echoes the product token: whatever follows it on its
+# line is the echo, however it is quoted (or not), since a token may itself hold a quote.
+_TOKEN_ECHO = re.compile(r"""(parameter\s*['"]?\s*producttoken\s*['"]?\s*contains\s+an\s+invalid\s+value)[^\r\n]*""",
+                         re.I)
+# A string of the product token's form (8-4-4-4-12 hexadecimal digits).
+_TOKEN_FORM = re.compile(r"(?<![0-9A-Fa-f])[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-"
+                         r"[0-9A-Fa-f]{12}(?![0-9A-Fa-f])")
+
+
+def redact(text: str) -> str:
+    """``text`` with what may be a product token replaced by ``[redacted]``: the echo of the
+    gateway's "invalid value" message to the end of its line, and every string of the
+    token's form."""
+    if "-" in text:
+        text = _TOKEN_FORM.sub("[redacted]", text)
+    return _TOKEN_ECHO.sub(r"\1: '[redacted]'", text)
+
+
+def shown(value: object, limit: int) -> str:
+    """``repr(value)``, what may be a product token redacted first, cut to ``limit``
+    characters: how an error quotes what came back."""
+    text = repr(redact(value) if isinstance(value, str) else value)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 class CMError(Exception):
@@ -64,16 +89,19 @@ class Problems(list[PayloadError]):
     def add(self, message: str, code: int, location: str) -> None:
         self.append(PayloadError(message, code=code, location=location))
 
-    def raise_any(self, *, secret: str | None = None) -> None:
+    def raise_any(self, *, secret: str | Sequence[str] | None = None) -> None:
         """Raise the first problem, carrying them all in ``.errors``; do nothing if none.
 
-        ``secret`` (the product token) is replaced by ``***`` in every message and location
-        first, wherever the caller's values put it.
+        ``secret`` (the product token, or every text given as one) is replaced by ``***`` in
+        every message and location first, wherever the caller's values put it.
         """
         if not self:
             return
-        found = [e if not secret else PayloadError(scrub(e.message, secret), code=e.code,
-                                                   location=scrub(e.location, secret)) for e in self]
+        secrets = [secret] if isinstance(secret, str) else list(secret or ())
+        found = list(self)
+        for one in sorted((s for s in secrets if s), key=len, reverse=True):
+            found = [PayloadError(scrub(e.message, one), code=e.code, location=scrub(e.location, one))
+                     for e in found]
         first = found[0]
         raise PayloadError(first.message, code=first.code, location=first.location, errors=found)
 
@@ -117,6 +145,7 @@ class ResponseError(CMError, ValueError):
     """
 
     def __init__(self, message: str, *, code: int | None = None, location: str = "") -> None:
+        message, location = redact(message), redact(location)  # what came back may echo the token
         super().__init__(message)
         self.message = message
         self.code = code

@@ -14,7 +14,25 @@ from typing import Any, TypeVar
 K = TypeVar("K")
 V = TypeVar("V")
 
-__all__ = ["FrozenMap"]
+__all__ = ["MAX_NESTING", "FrozenMap", "too_deep"]
+
+#: How deep a kept value may nest: deeper, and repr, pickle and == would run out of stack.
+MAX_NESTING = 100
+
+
+def too_deep(value: Any, limit: int = MAX_NESTING) -> bool:
+    """Whether the lists and dicts of ``value`` nest more than ``limit`` levels (walked with
+    a stack, not recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
 
 
 class FrozenMap(Mapping[K, V]):

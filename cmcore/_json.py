@@ -13,6 +13,7 @@ import enum
 import functools
 import json
 import math
+import threading
 import types
 import typing
 from dataclasses import dataclass
@@ -230,7 +231,20 @@ class _Object(dict[str, Any]):
             low = key.lower()
             if low in self:
                 self.duplicates.append(key)
+            if low == "producttoken" and type(value) is str:
+                _TOKENS.seen.append(value)
             self[low] = value
+
+
+class _Tokens(threading.local):
+    """Every text given as a product token in the document being loaded, wherever it stood
+    (a duplicated authentication or key included): all are kept out of the errors."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+
+_TOKENS = _Tokens()
 
 
 class _Refused(Exception):
@@ -358,6 +372,7 @@ def load_json(data: bytes | str, /) -> Request:
     """
     if not isinstance(data, (bytes, bytearray, str)):
         raise TypeError(f"load_json() argument 'data' must be bytes or str, not {type(data).__name__}")
+    _TOKENS.seen = []
     try:
         doc = json.loads(data, object_pairs_hook=_Object, parse_constant=_constant,
                          parse_float=_float, parse_int=_int)
@@ -376,6 +391,7 @@ def load_json(data: bytes | str, /) -> Request:
     auth = _object(messages.get("authentication"), "authentication", problems) or {}
     _unknown(auth, ("producttoken",), "authentication", problems)
     token = auth.get("producttoken")
+    secrets, _TOKENS.seen = _TOKENS.seen, []
     if not isinstance(token, str):
         problems.add("no product token found", 103, "authentication.productToken")
         token = ""
@@ -384,5 +400,5 @@ def load_json(data: bytes | str, /) -> Request:
         problems.add("msg object is an invalid type, must be an array", 203, "msg")
         msgs = []
     loaded = [_load_msg(m, f"msg[{i}]", problems) for i, m in enumerate(msgs)]
-    problems.raise_any(secret=token)
+    problems.raise_any(secret=secrets)
     return Request(product_token=ProductToken(token), messages=tuple(m for m in loaded if m is not None))

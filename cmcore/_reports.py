@@ -24,8 +24,8 @@ from lxml import etree
 
 from cmcore import _kernel
 from cmcore._codes import DeliveryError, StatusCode
-from cmcore._errors import ResponseError
-from cmcore._frozen import FrozenMap
+from cmcore._errors import ResponseError, shown
+from cmcore._frozen import MAX_NESTING, FrozenMap, too_deep
 from cmcore._models import AMSTERDAM
 from cmcore._responses import _as_text, _twice
 
@@ -78,7 +78,7 @@ def parse_time(text: str, location: str) -> datetime:
         return plain
     match = _TIME.fullmatch(text.strip())
     if not match:
-        raise ResponseError(f"expected a time like 2024-03-31T14:05:00, got {text!r:.60}",
+        raise ResponseError(f"expected a time like 2024-03-31T14:05:00, got {shown(text, 60)}",
                             location=location)
     y, mo, d, h, mi, sec, frac, zulu, sign, oh, om = match.groups()
     try:
@@ -90,7 +90,7 @@ def parse_time(text: str, location: str) -> datetime:
             offset = timedelta(hours=int(oh), minutes=int(om)) * (1 if sign == "+" else -1)
             return moment.replace(tzinfo=timezone(offset)).astimezone(AMSTERDAM)
     except (ValueError, OverflowError) as exc:  # no such day, an offset of a day or more, year 0 or 10000
-        raise ResponseError(f"not a valid time {text!r:.60}: {exc}", location=location) from None
+        raise ResponseError(f"not a valid time {shown(text, 60)}: {exc}", location=location) from None
     return moment.replace(tzinfo=AMSTERDAM)
 
 
@@ -128,7 +128,7 @@ def _code(value: Any, where: str, table: dict[str, Any], kind: type) -> Any:
         return found
     digits = text.strip()
     if not (digits.isascii() and digits.isdigit() and len(digits) <= 9):
-        raise ResponseError(f"expected a whole number of at most 9 ASCII digits, got {text!r:.60}",
+        raise ResponseError(f"expected a whole number of at most 9 ASCII digits, got {shown(text, 60)}",
                             location=where)
     return kind(int(digits))
 
@@ -176,13 +176,15 @@ def _envelope(fields: Mapping[str, Any], where: str, outer: Mapping[str, Any] | 
             text[key] = value
         elif at is not None:
             if at in times:
-                raise ResponseError(f"{key!r} and another spelling of the same time are both given",
+                raise ResponseError(f"{shown(key, 40)} and another spelling of the same time are both given",
                                     location=f"{where}.{key}")
             raw = (value or None) if type(value) is str else _text(value, f"{where}.{key}")
             times[at] = None if raw is None else parse_time(raw, f"{where}.{key}")
         elif key == "status":
             status = value
         else:
+            if isinstance(value, (dict, list)) and too_deep(value):
+                raise ResponseError(f"a value nested more than {MAX_NESTING} levels deep", location=f"{where}.{key}")
             extra[key] = value
     return _Envelope(text, times, status, FrozenMap(extra))
 
@@ -204,7 +206,7 @@ def _report(msg: dict[str, Any], i: int, envelope: _Envelope | None = None) -> S
         at = _TIME_AT.get(key)
         if at is not None:
             if times & (1 << at):
-                raise ResponseError(f"{key!r} and another spelling of the same time are both given",
+                raise ResponseError(f"{shown(key, 40)} and another spelling of the same time are both given",
                                     location=f"msg[{i}].{key}")
             times |= 1 << at
             text = (value or None) if type(value) is str else _text(value, f"msg[{i}].{key}")
@@ -215,6 +217,8 @@ def _report(msg: dict[str, Any], i: int, envelope: _Envelope | None = None) -> S
         elif key in _TEXT_AT:  # a text field given as a number, or a wrong type
             values[_TEXT_AT[key]] = _text(value, f"msg[{i}].{key}")
         else:
+            if isinstance(value, (dict, list)) and too_deep(value):
+                raise ResponseError(f"a value nested more than {MAX_NESTING} levels deep", location=f"msg[{i}].{key}")
             extra[key] = value
     if envelope is not None:
         for at, moment in envelope.times.items():
@@ -242,6 +246,9 @@ def _status(status: Any, i: int, values: list[Any], extra: dict[str, Any]) -> No
         if key in _STATUS_AT:
             given[_STATUS_AT[key]] = value  # not text: read below, or refused there
         else:
+            if isinstance(value, (dict, list)) and too_deep(value):
+                raise ResponseError(f"a value nested more than {MAX_NESTING} levels deep",
+                                    location=f"msg[{i}].status.{key}")
             extra[f"status.{key}"] = value
     code, error, error_text, described, status_text = given
     found = _STATUS_CODES.get(code) if type(code) is str else None  # members may be falsy (0)
@@ -461,11 +468,11 @@ class DeliveryReceipt:
 def _receipt_time(value: str, key: str) -> datetime:
     formats = {14: "%Y%m%d%H%M%S", 12: "%y%m%d%H%M%S", 10: "%y%m%d%H%M"}
     if not (value.isascii() and value.isdigit()) or len(value) not in formats:
-        raise ResponseError(f"expected yyyyMMddHHmmss, got {value!r:.40}", location=key)
+        raise ResponseError(f"expected yyyyMMddHHmmss, got {shown(value, 40)}", location=key)
     try:
         return datetime.strptime(value, formats[len(value)])
     except ValueError as exc:
-        raise ResponseError(f"not a valid date {value!r}: {exc}", location=key) from None
+        raise ResponseError(f"not a valid date {shown(value, 40)}: {exc}", location=key) from None
 
 
 def _receipt_fields(text: str) -> dict[str, str]:
@@ -483,9 +490,9 @@ def _receipt_fields(text: str) -> dict[str, str]:
             value = " ".join([value, *tokens[i + 1:]]).strip()
             i = len(tokens)
         if not sep:
-            raise ResponseError(f"expected key:value, got {token!r:.40}", location="receipt")
+            raise ResponseError(f"expected key:value, got {shown(token, 40)}", location="receipt")
         if key in fields:
-            raise ResponseError(f"field {key!r} appears twice", location=key)
+            raise ResponseError(f"field {shown(key, 40)} appears twice", location=key)
         fields[key] = value
         i += 1
     return fields
@@ -513,10 +520,10 @@ def parse_delivery_receipt(text: str | bytes, /) -> DeliveryReceipt:
     try:
         state = MessageState(fields["stat"])
     except ValueError:
-        raise ResponseError(f"unknown message state {fields['stat']!r:.20}", location="stat") from None
+        raise ResponseError(f"unknown message state {shown(fields['stat'], 20)}", location="stat") from None
     err = fields.get("err")
     if err is not None and not (err.isascii() and err.isdigit() and len(err) <= 10):
-        raise ResponseError(f"expected a number of 1 to 10 ASCII digits, got {err!r:.20}", location="err")
+        raise ResponseError(f"expected a number of 1 to 10 ASCII digits, got {shown(err, 20)}", location="err")
     dates = {k: _receipt_time(fields[k], k) if fields.get(k) else None for k in ("submit date", "done date")}
     return DeliveryReceipt(
         id=fields["id"], state=state, error=None if err is None else DeliveryError(int(err)),
@@ -551,7 +558,7 @@ def _c_decimal(value: bytes, tag: int, limit: int) -> str:
     if not 1 <= len(value) <= limit:
         raise ResponseError(f"value of {len(value)} octets; 1 to {limit} allowed", location=where)
     if not digits.isdigit() or not digits.isascii():
-        raise ResponseError(f"expected a decimal C-octet string, got {value!r:.40}", location=where)
+        raise ResponseError(f"expected a decimal C-octet string, got {shown(value, 40)}", location=where)
     return digits.decode("ascii")
 
 

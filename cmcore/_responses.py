@@ -20,8 +20,8 @@ import orjson
 
 from cmcore import _kernel
 from cmcore._codes import ErrorCode
-from cmcore._errors import ResponseError
-from cmcore._frozen import FrozenMap
+from cmcore._errors import ResponseError, redact, shown
+from cmcore._frozen import MAX_NESTING, FrozenMap, too_deep
 
 #: The largest answer parse_response() reads, in bytes or characters.
 MAX_RESPONSE_SIZE = 64 * 1024 * 1024
@@ -86,43 +86,43 @@ _KNOWN: list[tuple[re.Pattern[str], ErrorReason, ErrorCode | None]] = [
         (r"unknown error", _R.UNKNOWN_ERROR, _E.UNKNOWN),
     ]
 ]
-# The one message that echoes the product token: whatever follows it on its line is the echo,
-# however it is quoted (or not), since a token may itself hold a quote.
-_TOKEN_ECHO = re.compile(r"""(parameter\s*['"]?\s*producttoken\s*['"]?\s*contains\s+an\s+invalid\s+value)[^\r\n]*""",
-                         re.I)
-# A string of the product token's form (8-4-4-4-12 hexadecimal digits), wherever free text
-# or an unknown field holds one.
-_TOKEN_FORM = re.compile(r"(?<![0-9A-Fa-f])[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-"
-                         r"[0-9A-Fa-f]{12}(?![0-9A-Fa-f])")
 _CREATED = re.compile(r"created ([0-9]{1,9}) message\(s\)", re.I)
 _ERROR_TEXT = re.compile(r"\s*error:\s*(?:error\b\s*)?", re.I)
 
 
-def redact(text: str) -> str:
-    """``text`` with what may be a product token replaced by ``[redacted]``: the echo of the
-    gateway's "invalid value" message to the end of its line, and every string of the
-    token's form."""
-    if "-" in text:
-        text = _TOKEN_FORM.sub("[redacted]", text)
-    return _TOKEN_ECHO.sub(r"\1: '[redacted]'", text)
-
-
 def _redact_value(key: str, value: Any) -> Any:
     """An unknown field's value, kept, with what may be a product token redacted: a field
-    whose name says token, and inside every string, nested ones included."""
-    if "token" in key:
-        return "[redacted]"
-    if isinstance(value, str):
-        return redact(value)
-    if isinstance(value, list):
-        return [_redact_value("", item) for item in value]
-    if isinstance(value, dict):
-        return {k: _redact_value(k.lower(), v) for k, v in value.items()}
-    return value
+    whose name says token, and inside every string and key, nested ones included (walked
+    with a stack: JSON may nest deeper than Python recurses)."""
+    root: list[Any] = [None]
+    stack: list[tuple[Any, Any, str, Any]] = [(root, 0, key, value)]
+    while stack:
+        parent, slot, name, item = stack.pop()
+        if "token" in name:
+            parent[slot] = "[redacted]"
+        elif isinstance(item, str):
+            parent[slot] = redact(item)
+        elif isinstance(item, list):
+            copied: list[Any] = [None] * len(item)
+            parent[slot] = copied
+            stack.extend((copied, i, "", x) for i, x in enumerate(item))
+        elif isinstance(item, dict):
+            fields: dict[str, Any] = {}
+            parent[slot] = fields
+            for k, x in item.items():
+                shown_key = redact(k)
+                fields[shown_key] = None
+                stack.append((fields, shown_key, k.lower(), x))
+        else:
+            parent[slot] = item
+    return root[0]
 
 
-def _extra(fields: Mapping[str, Any], known: Any) -> Mapping[str, Any]:
-    extra = {k: _redact_value(k, v) for k, v in fields.items() if k not in known}
+def _extra(fields: Mapping[str, Any], known: Any, where: str) -> Mapping[str, Any]:
+    for key, value in fields.items():
+        if key not in known and isinstance(value, (dict, list)) and too_deep(value):
+            raise ResponseError(f"a value nested more than {MAX_NESTING} levels deep", location=f"{where}.{key}")
+    extra = {redact(k): _redact_value(k, v) for k, v in fields.items() if k not in known}
     return FrozenMap(extra) if extra else _EMPTY
 
 
@@ -253,7 +253,7 @@ def _twice(obj: Mapping[str, Any], where: str) -> ResponseError:
     """The error for an object with two keys that differ only in case, naming the second."""
     seen: set[str] = set()
     key = next(k for k in obj if k.lower() in seen or seen.add(k.lower()))  # type: ignore[func-returns-value]
-    return ResponseError(f"key {key!r} appears twice (keys ignore case)", location=where)
+    return ResponseError(f"key {shown(key, 80)} appears twice (keys ignore case)", location=where)
 
 
 _MESSAGE_KEYS = {"to", "status", "reference", "parts", "messagedetails", "messageerrorcode"}
@@ -267,7 +267,7 @@ def _message(obj: object, where: str) -> MessageResult:
     except ValueError:
         parsed = None
     if parsed is None:
-        raise ResponseError(f"status must be 'Accepted' or 'Rejected', got {status!r:.80}",
+        raise ResponseError(f"status must be 'Accepted' or 'Rejected', got {shown(status, 80)}",
                             location=f"{where}.status")
     details = _get(fields, "messagedetails", str, where)
     details = redact(details) if details else details
@@ -276,7 +276,7 @@ def _message(obj: object, where: str) -> MessageResult:
         to=_get(fields, "to", str, where), status=parsed,
         reference=_get(fields, "reference", str, where), parts=_get(fields, "parts", int, where),
         error_code=ErrorCode(code or 0), details=details, reason=recognise(details)[0],
-        extra=_extra(fields, _MESSAGE_KEYS),
+        extra=_extra(fields, _MESSAGE_KEYS, where),
     )
 
 
@@ -295,14 +295,14 @@ def _json_response(data: str | bytes, http_status: int | None) -> Response:
         error_code=ErrorCode(code) if code is not None else implied,
         details=details, reason=reason, http_status=http_status,
         messages=tuple(_message(m, f"messages[{i}]") for i, m in enumerate(messages)),
-        extra=_extra(fields, ("messages", "details", "errorcode")),
+        extra=_extra(fields, ("messages", "details", "errorcode"), "response"),
     )
 
 
 def _text_response(text: str, http_status: int | None) -> Response:
     match = _ERROR_TEXT.match(text)
     if not match:
-        raise ResponseError(f"not a gateway answer: {redact(text)!r:.120}", location="body")
+        raise ResponseError(f"not a gateway answer: {shown(text, 120)}", location="body")
     details = redact(text[match.end():].strip())
     reason, code = recognise(details)
     return Response(error_code=code or ErrorCode.UNKNOWN, details=details, reason=reason,

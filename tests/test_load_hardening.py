@@ -119,3 +119,15 @@ def test_load_rich_content_takes_a_callers_dict() -> None:
     assert [e.code for e in info.value.errors] == [202]
     with pytest.raises(cmcore.PayloadError):
         cmcore.load_rich_content({1: "x"})  # type: ignore[dict-item]
+
+
+@pytest.mark.parametrize("document", [
+    '{"messages": {"authentication": {"producttoken": "%s", "PRODUCTTOKEN": 5}, "msg": [{"body": {"type": "%s"}}]}}',
+    '{"messages": {"authentication": {"producttoken": "%s"}, "Authentication": 2, "msg": [{"body": {"type": "%s"}}]}}',
+    '{"messages": {"msg": [{"body": {"type": "%s"}}], "x": {"productToken": "%s"}}}',
+])
+def test_every_text_given_as_the_token_is_kept_out_of_the_errors(document: str) -> None:
+    with pytest.raises(cmcore.PayloadError) as info:
+        cmcore.load_json(document % (TOKEN, TOKEN))
+    for error in (info.value, *info.value.errors):
+        assert TOKEN not in str(error) and TOKEN not in repr(error)

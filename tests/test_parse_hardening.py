@@ -231,3 +231,29 @@ def test_arguments_of_the_wrong_type_are_type_errors() -> None:
     request = cmcore.Request(product_token=TOKEN, messages=[cmcore.Message(sender="CM", recipients="1", body="x")])
     with pytest.raises(TypeError, match="now"):
         cmcore.validate(request, now="2024-01-01")  # type: ignore[arg-type]
+
+
+def test_an_echo_cut_short_in_an_error_shows_no_part_of_the_token() -> None:
+    status = f"Parameter 'producttoken' contains an invalid value:   '{TOKEN}'"
+    body = orjson.dumps({"errorCode": 201, "messages": [{"to": "1", "status": status}]})
+    with pytest.raises(cmcore.ResponseError) as info:
+        cmcore.parse_response(body)
+    assert TOKEN[:12] not in str(info.value)
+    with pytest.raises(cmcore.ResponseError) as keyed:
+        cmcore.parse_response(orjson.dumps({"messages": [], TOKEN: 1, TOKEN.upper(): 2}))
+    assert TOKEN[:12] not in str(keyed.value) and TOKEN.upper()[:12] not in str(keyed.value)
+
+
+def test_unknown_fields_nested_too_deep_to_keep_are_refused() -> None:
+    def nested(levels: int) -> bytes:
+        return b'{"a": ' * levels + b'"' + TOKEN.encode() + b'"' + b"}" * levels
+
+    kept = cmcore.parse_response(b'{"messages": [], "x": ' + nested(100) + b"}")
+    assert TOKEN not in repr(kept.extra) and pickle.loads(pickle.dumps(kept)) == kept
+    with pytest.raises(cmcore.ResponseError, match="nested more than 100") as info:
+        cmcore.parse_response(b'{"messages": [], "x": ' + nested(1000) + b"}")
+    assert info.value.location == "response.x"
+    with pytest.raises(cmcore.ResponseError, match="nested more than 100"):
+        cmcore.parse_status_report(b'{"messages": {"msg": {"to": "1", "status": {"code": "2"}, "x": ' + nested(500) + b"}}}")
+    with pytest.raises(cmcore.ResponseError, match="nested more than 100"):
+        cmcore.parse_status_report(b'{"messages": {"y": ' + nested(500) + b', "msg": {"to": "1", "status": {"code": "2"}}}}')
