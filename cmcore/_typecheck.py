@@ -176,11 +176,17 @@ def _checker(cls: type) -> Callable[[Any], None]:
         where = f"{cls.__name__}.{name}"
         lines.append(f"    v = self.{name}")
         item_exact = getattr(convert, "item_exact", None)
-        if item_exact is not None:  # a tuple field: its items decide
+        if item_exact is not None:  # a tuple field: its items decide; a list of them is copied
             env[f"items{i}"] = item_exact
             lines.append(f"    if type(v) is not tuple or not all([type(x) in items{i} for x in v]):")
-        else:
-            lines.append(f"    if type(v) not in exact{i}:")
+            lines.append(f"        if type(v) is list and all([type(x) in items{i} for x in v]):")
+            lines.append(f"            _set(self, {name!r}, tuple(v))")
+            lines.append("        else:")
+            lines.append(f"            new = convert{i}(v, {where!r})")
+            lines.append("            if new is not v:")
+            lines.append(f"                _set(self, {name!r}, new)")
+            continue
+        lines.append(f"    if type(v) not in exact{i}:")
         lines.append(f"        new = convert{i}(v, {where!r})")
         lines.append("        if new is not v:")
         lines.append(f"            _set(self, {name!r}, new)")

@@ -15,6 +15,7 @@ import dataclasses
 import enum
 import functools
 import math
+import operator
 import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -26,6 +27,9 @@ from cmcore._rich import RichContent
 from cmcore._rules import TEXT_LIMITS, check_rich
 from cmcore._sms import MAX_PARTS, Encoding, analyze, truncate
 from cmcore._typecheck import field_kinds
+from cmcore import _kernel
+
+_wire = _kernel.load("_wire")
 
 MAX_MESSAGES = 1000
 MAX_VALIDITY = timedelta(hours=72)
@@ -83,6 +87,24 @@ def _phone_channels(channels: tuple[Channel | str, ...]) -> bool:
 
 def _sms_possible(channels: tuple[Channel | str, ...]) -> bool:
     return not channels or Channel.SMS in channels
+
+
+_Traits = tuple[bool, bool, tuple[tuple[Channel, int], ...]]
+_TRAITS: dict[tuple[Channel | str, ...], _Traits] = {}
+
+
+def _traits(channels: tuple[Channel | str, ...]) -> _Traits:
+    """What a message's channels decide, worked out once a list of channels: whether the
+    recipients are phone numbers, whether SMS may carry it, and the text limits that apply
+    (in channel-name order)."""
+    found = _TRAITS.get(channels)
+    if found is None:
+        limits = tuple((c, TEXT_LIMITS[c]) for c in sorted({c for c in channels if isinstance(c, Channel)}
+                                                             & TEXT_LIMITS.keys(), key=str))
+        found = (_phone_channels(channels), _sms_possible(channels), limits)
+        if len(_TRAITS) < 4096:  # custom channel names could be endless
+            _TRAITS[channels] = found
+    return found
 
 
 def _sender(msg: Message, where: str, errors: Problems, sms: bool) -> None:
@@ -160,6 +182,9 @@ _UTF8_FIELDS = (("sender", "from", 301), ("recipients", "to", 302), ("body", "bo
                 ("validity", "validity", 305), ("app_key", "appKey", 305), ("rich_content", "richContent", 305))
 
 
+_UTF8_GET = operator.attrgetter(*(name for name, _, _ in _UTF8_FIELDS))
+
+
 def camel(name: str) -> str:
     """``postback_data`` -> ``postbackData``: the default JSON spelling of a field."""
     head, *rest = name.split("_")
@@ -202,18 +227,22 @@ def _scan(value: Any, where: str, code: int, errors: Problems, kind: type[enum.E
 
 
 def _texts(msg: Message, where: str, errors: Problems) -> None:
-    for name, key, code in _UTF8_FIELDS:
-        value = getattr(msg, name)
+    for (name, key, code), value in zip(_UTF8_FIELDS, _UTF8_GET(msg)):
         if value is None or (type(value) is str and value.isascii()):
             continue  # nothing that JSON cannot carry: the common case, without the walk
+        if type(value) is tuple and all([type(x) is str and x.isascii() for x in value]):
+            continue
         _scan(value, f"{where}.{key}", code, errors)
     if msg.reference is not None and not (isinstance(msg.reference, str) and _REFERENCE.fullmatch(msg.reference)):
         errors.add(f"reference {msg.reference!r}: 1 to 32 letters, digits or _", 305, f"{where}.reference")
-    for name in ("custom_grouping", "custom_grouping2", "custom_grouping3"):
-        value = getattr(msg, name)
-        if value is not None and not (isinstance(value, str) and 0 < len(value) <= 100):
-            wire = "customGrouping" + name[len("custom_grouping"):]
-            errors.add(f"{wire} must be 1 to 100 characters", 305, f"{where}.{wire}")
+    if msg.custom_grouping is None and msg.custom_grouping2 is None and msg.custom_grouping3 is None:
+        pass
+    else:
+        for name in ("custom_grouping", "custom_grouping2", "custom_grouping3"):
+            value = getattr(msg, name)
+            if value is not None and not (isinstance(value, str) and 0 < len(value) <= 100):
+                wire = "customGrouping" + name[len("custom_grouping"):]
+                errors.add(f"{wire} must be 1 to 100 characters", 305, f"{where}.{wire}")
     if msg.app_key is not None and not (isinstance(msg.app_key, str) and msg.app_key.strip()):
         errors.add("appKey must be non-empty text", 305, f"{where}.appKey")
 
@@ -286,10 +315,12 @@ def _message(msg: Any, where: str, errors: Problems, options: dict[str, Any]) ->
         errors.add(f"expected a Message, got {type(msg).__name__}", 203, where)
         return None
     channels = _channels(msg, where, errors, options["allow_custom_channels"])
-    _sender(msg, where, errors, _sms_possible(channels))
-    recipients = _recipients(msg, where, errors, _phone_channels(channels), options["default_region"])
-    _parts(msg, where, errors)
-    body = _body(msg, where, errors, options["truncate"], _sms_possible(channels))
+    phones, sms, limits = _traits(channels)
+    _sender(msg, where, errors, sms)
+    recipients = _recipients(msg, where, errors, phones, options["default_region"])
+    if msg.min_parts is not None or msg.max_parts is not None:
+        _parts(msg, where, errors)
+    body = _body(msg, where, errors, options["truncate"], sms)
     _texts(msg, where, errors)
     if msg.rich_content is not None:
         if isinstance(msg.rich_content, RichContent):
@@ -298,10 +329,9 @@ def _message(msg: Any, where: str, errors: Problems, options: dict[str, Any]) ->
             errors.add(f"rich_content must be RichContent, not {type(msg.rich_content).__name__}",
                        202, f"{where}.richContent")
     elif isinstance(body, str):
-        for channel in sorted({c for c in channels if isinstance(c, Channel)} & TEXT_LIMITS.keys(), key=str):
-            if len(body) > TEXT_LIMITS[channel]:
-                errors.add(f"body of {len(body)} characters; {channel} takes at most "
-                           f"{TEXT_LIMITS[channel]}", 304, f"{where}.body")
+        for channel, limit in limits:
+            if len(body) > limit:
+                errors.add(f"body of {len(body)} characters; {channel} takes at most {limit}", 304, f"{where}.body")
     validity = None
     if msg.validity is not None:
         try:
@@ -312,7 +342,9 @@ def _message(msg: Any, where: str, errors: Problems, options: dict[str, Any]) ->
 
 
 _SLOTS = tuple(f.name for f in dataclasses.fields(Message))
-_SET = {name: getattr(Message, name).__set__ for name in _SLOTS}
+_DESCRIPTORS = tuple(getattr(Message, name) for name in _SLOTS)
+_GET_ALL = operator.attrgetter(*_SLOTS)
+_CHANGED = tuple(_SLOTS.index(name) for name in ("recipients", "allowed_channels", "body", "validity"))
 
 
 def _normalised(msg: Message, recipients: tuple[str, ...], channels: tuple[Channel | str, ...], body: str,
@@ -324,10 +356,10 @@ def _normalised(msg: Message, recipients: tuple[str, ...], channels: tuple[Chann
         return msg
     if type(msg) is not Message:
         return dataclasses.replace(msg, recipients=recipients, allowed_channels=channels, body=body, validity=validity)
-    new = object.__new__(Message)
-    changed = {"recipients": recipients, "allowed_channels": channels, "body": body, "validity": validity}
-    for name in _SLOTS:
-        _SET[name](new, changed[name] if name in changed else getattr(msg, name))
+    values = list(_GET_ALL(msg))
+    for at, value in zip(_CHANGED, (recipients, channels, body, validity)):
+        values[at] = value
+    new: Message = _wire.fill(Message, _DESCRIPTORS, values)
     return new
 
 
