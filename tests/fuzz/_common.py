@@ -44,7 +44,7 @@ import atheris
 # that reach new code (slower a run, deeper a campaign). The compiled kernels never do.
 with atheris.instrument_imports(include=["cmcore"]) if "--instrument" in sys.argv else contextlib.nullcontext():
     import cmcore
-    from cmcore import _json, _segment_py, _wire_py, _xmltree_py
+    from cmcore import _json, _wire_py
     from cmcore._models import Message
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -687,13 +687,18 @@ def random_bytes(data: bytes, max_size: int, seed: int) -> bytes:
 
 # -- both kernels -----------------------------------------------------------------------------
 
-def _compiled(name: str) -> ModuleType:
+def _kernels() -> tuple[dict[str, ModuleType], dict[str, ModuleType]]:
+    """Every compiled kernel and its twin (``cmcore/<name>_py.py`` beside ``<name>``)."""
     import importlib
-    return importlib.import_module(f"cmcore.{name}")
+    compiled, twins = {}, {}
+    for path in sorted(Path(cmcore.__file__).parent.glob("_*_py.py")):
+        name = path.stem[:-3]
+        twins[name] = importlib.import_module(f"cmcore.{path.stem}")
+        compiled[name] = importlib.import_module(f"cmcore.{name}")  # a missing build fails here, loudly
+    return compiled, twins
 
 
-COMPILED = {name: _compiled(name) for name in ("_segment", "_wire", "_xmltree")}
-TWINS = {"_segment": _segment_py, "_wire": _wire_py, "_xmltree": _xmltree_py}
+COMPILED, TWINS = _kernels()
 _PLANS = {"c": _json._PLAN, "py": _wire_py.prepare(Message, _json._MSG_LAYOUT, _json._DUMP_FIELDS)}
 
 

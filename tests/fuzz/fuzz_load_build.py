@@ -61,12 +61,12 @@ def secrets(tree: Any) -> list[str]:
 def windows(secret: str, tree: Any) -> list[str]:
     """What shows the secret: itself as written and as ``repr``/``ascii`` escape it, or the
     first 16 characters of one of those (a message cut short) where they hold a piece of the
-    token and every other string of the input that holds them holds the whole secret (else
-    they may be that string's own)."""
+    token and no other string of the input holds them but as the start of the whole secret
+    (else they may be that string's own)."""
     forms = {secret, repr(secret)[1:-1], ascii(secret)[1:-1]}
     others = [text for path, text, key in _strings(tree) if key or path != AUTH]
     cut = {form[:16] for form in forms if c.leaks(form[:16])}
-    return sorted(forms | {p for p in cut if all(secret in t for t in others if p in t)})
+    return sorted(forms | {p for p in cut if not any(p in t.replace(secret, "") for t in others)})
 
 
 def shows(texts: list[str], found: list[str]) -> str | None:
