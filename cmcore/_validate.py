@@ -20,6 +20,8 @@ import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+import phonenumbers
+
 from cmcore._errors import PayloadError, Problems
 from cmcore._models import AMSTERDAM, BodyType, Channel, Message, ProductToken, Request
 from cmcore._phone import gateway_form, phone_info, region_argument
@@ -374,7 +376,7 @@ def validate(
 ) -> Request:
     """Check ``request`` against the gateway's rules and return it normalised for the wire.
 
-    ``default_region`` (``"NL"``) reads national phone numbers; ``now`` (aware) lets an
+    ``default_region`` (None; ``"NL"`` say) reads national phone numbers; ``now`` (aware) lets an
     absolute validity be held to 72 hours; ``allow_custom_channels`` lets unknown channel
     names through; ``truncate=True`` cuts a body down to ``max_parts`` instead of failing.
     Raises ``PayloadError`` carrying every problem in ``.errors``.
@@ -388,6 +390,9 @@ def validate(
     if now is not None and now.tzinfo is None:
         raise ValueError("validate(): now must be an aware datetime")
     default_region = region_argument(default_region)
+    if default_region is not None and default_region not in phonenumbers.SUPPORTED_REGIONS:
+        raise ValueError(f"validate(): default_region {default_region!r} is not a region phonenumbers knows "
+                         "(an ISO 3166 code in capitals, such as 'NL')")
     errors = Problems()
     token = request.product_token.reveal()
     if not _TOKEN.fullmatch(token):

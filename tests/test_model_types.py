@@ -199,3 +199,10 @@ def test_validity_reads_ascii_digits_only() -> None:
 def test_normalize_phone_refuses_what_is_not_a_str() -> None:
     with pytest.raises(TypeError, match="normalize_phone"):
         cmcore.normalize_phone(123)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("region", ["nl", "XX", "", "NLD"])
+def test_an_unknown_default_region_is_one_error_naming_the_argument(region: str) -> None:
+    with pytest.raises(ValueError, match="default_region") as info:
+        cmcore.validate(request(message(recipients=("0612345678", "0612345679"))), default_region=region)
+    assert not isinstance(info.value, cmcore.PayloadError)
