@@ -3,6 +3,8 @@
 from collections.abc import Callable
 from typing import Any
 
+from typing_extensions import disjoint_base
+
 TOO_SHORT: int
 POSSIBLE: int
 LOCAL: int
@@ -17,6 +19,7 @@ USES_AUTOMATON: bool
 
 class Undecided(Exception): ...
 
+@disjoint_base
 class Plan:
     @property
     def cc(self) -> int: ...
