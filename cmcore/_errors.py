@@ -107,12 +107,13 @@ class Problems(list[PayloadError]):
 
 
 def scrub(text: str, secret: str) -> str:
-    """``text`` with ``secret`` replaced by ``***``, as written and as ``repr``/``ascii`` escape it."""
+    """``text`` with ``secret`` replaced by ``***``, as written and as ``repr``/``ascii`` escape
+    it, in any case (a token's hexadecimal digits are read in either case)."""
     if not secret:
         return text
     for form in sorted({secret, repr(secret)[1:-1], ascii(secret)[1:-1]}, key=len, reverse=True):
         if form:
-            text = text.replace(form, "***")
+            text = re.sub(re.escape(form), "***", text, flags=re.IGNORECASE)
     return text
 
 

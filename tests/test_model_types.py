@@ -206,3 +206,10 @@ def test_an_unknown_default_region_is_one_error_naming_the_argument(region: str)
     with pytest.raises(ValueError, match="default_region") as info:
         cmcore.validate(request(message(recipients=("0612345678", "0612345679"))), default_region=region)
     assert not isinstance(info.value, cmcore.PayloadError)
+
+
+def test_the_token_in_another_case_is_scrubbed_too() -> None:
+    req = Request(product_token=ProductToken(TOKEN), messages=(message(reference=TOKEN.upper()),))
+    with pytest.raises(cmcore.PayloadError) as info:
+        cmcore.validate(req)
+    assert TOKEN.upper() not in str(info.value) and "***" in str(info.value)
