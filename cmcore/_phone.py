@@ -31,7 +31,6 @@ import phonenumbers
 from phonenumbers import NumberParseException, PhoneMetadata, PhoneNumberType
 
 from cmcore import _kernel
-from cmcore._automaton import automaton
 
 def _re_module(name: str, old: str) -> Any:
     """``re``'s own parser modules (``re._parser`` from Python 3.11, ``sre_parse`` before)."""
@@ -216,8 +215,15 @@ def _plan(metadata: Any) -> Any:
             metadata.national_prefix_transform_rule or None, metadata.leading_digits or None,
             metadata.international_prefix or None, _KINDS,
             first_digits(metadata.national_prefix_for_parsing) if metadata.national_prefix_for_parsing else None,
-            automaton(patterns) if _numbers.USES_AUTOMATON else None)
+            _automaton(patterns) if _numbers.USES_AUTOMATON else None)
     return plan
+
+
+def _automaton(patterns: list[str]) -> Any:
+    """The digit automaton of ``patterns`` (imported on first use: ``import cmcore`` stays lean)."""
+    from cmcore._automaton import automaton
+
+    return automaton(patterns)
 
 
 def _country(cc: int) -> Any:
