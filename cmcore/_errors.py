@@ -93,14 +93,17 @@ class Problems(list[PayloadError]):
         """Raise the first problem, carrying them all in ``.errors``; do nothing if none.
 
         ``secret`` (the product token, or every text given as one) is replaced by ``***`` in
-        every message and location first, wherever the caller's values put it.
+        every message and location first, wherever the caller's values put it. A secret of
+        fewer than 8 characters (no real token is) is replaced only where it stands alone in
+        a message; locations, made of indexes and field names, keep their digits.
         """
         if not self:
             return
         secrets = [secret] if isinstance(secret, str) else list(secret or ())
         found = list(self)
         for one in sorted((s for s in secrets if s), key=len, reverse=True):
-            found = [PayloadError(scrub(e.message, one), code=e.code, location=scrub(e.location, one))
+            found = [PayloadError(scrub(e.message, one), code=e.code,
+                                  location=scrub(e.location, one) if len(one) >= 8 else e.location)
                      for e in found]
         first = found[0]
         raise PayloadError(first.message, code=first.code, location=first.location, errors=found)
@@ -108,12 +111,15 @@ class Problems(list[PayloadError]):
 
 def scrub(text: str, secret: str) -> str:
     """``text`` with ``secret`` replaced by ``***``, as written and as ``repr``/``ascii`` escape
-    it, in any case (a token's hexadecimal digits are read in either case)."""
+    it, in any case (a token's hexadecimal digits are read in either case). A secret of fewer
+    than 8 characters, which no real token is, is replaced only where it stands alone (not
+    inside a word or number), so that it cannot garble the rest of the message."""
     if not secret:
         return text
     for form in sorted({secret, repr(secret)[1:-1], ascii(secret)[1:-1]}, key=len, reverse=True):
         if form:
-            text = re.sub(re.escape(form), "***", text, flags=re.IGNORECASE)
+            pattern = re.escape(form) if len(secret) >= 8 else rf"(?<!\w){re.escape(form)}(?!\w)"
+            text = re.sub(pattern, "***", text, flags=re.IGNORECASE)
     return text
 
 

@@ -10,8 +10,6 @@ frozen object through its descriptor, ``__init__`` not run.
 from __future__ import annotations
 
 import enum
-import operator
-from collections.abc import Callable
 from datetime import datetime, tzinfo
 from typing import Any, NoReturn
 
@@ -29,20 +27,11 @@ MAX_DEPTH = 64
 _INT_RANGE = (-(2**63), 2**64 - 1)  # what orjson writes
 
 
-def _getter(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
-    """One call that reads every attribute in ``names``, as a tuple."""
-    if len(names) == 1:
-        one = operator.attrgetter(names[0])
-        return lambda obj: (one(obj),)
-    return operator.attrgetter(*names) if names else lambda obj: ()
-
-
 def prepare(message_class: type, layout: tuple[Any, ...], classes: dict[type, Any]) -> tuple[Any, ...]:
-    """The plan for ``dump_messages()``: the layout and, for the message and each rich class,
-    its keys and one getter of all its attributes."""
-    readers = {cls: (tuple(key for _, key in pairs), _getter([name for name, _ in pairs]))
-               for cls, pairs in classes.items()}
-    return message_class, layout, readers, _getter([field[0] for field in layout])
+    """The plan for ``dump_messages()``: the layout and, for each rich class, its (key,
+    attribute) pairs."""
+    readers = {cls: tuple((key, name) for name, key in pairs) for cls, pairs in classes.items()}
+    return message_class, layout, readers, None
 
 
 def _empty(value: Any, classes: dict[type, Any]) -> bool:
@@ -103,10 +92,9 @@ def _array(value: Any, classes: dict[type, Any], depth: int) -> list[Any]:
 def _object(value: Any, reader: Any, classes: dict[type, Any], depth: int) -> dict[str, Any]:
     if depth > MAX_DEPTH:
         _too_deep()
-    keys, get = reader
     out: dict[str, Any] = {}
-    for key, item in zip(keys, get(value)):
-        _put(out, key, item, classes, depth)
+    for key, name in reader:  # each field read as it is written, as the kernel reads it
+        _put(out, key, getattr(value, name), classes, depth)
     return out
 
 
@@ -121,9 +109,10 @@ def _put(out: dict[str, Any], key: str, item: Any, classes: dict[type, Any], dep
 
 
 def _message(msg: Any, plan: tuple[Any, ...]) -> dict[str, Any]:
-    _, layout, classes, get = plan
+    _, layout, classes, _ = plan
     out: dict[str, Any] = {}
-    for field, item in zip(layout, get(msg)):
+    for field in layout:  # each field read as it is written, as the kernel reads it
+        item = getattr(msg, field[0])
         key, kind = field[1], field[2]
         if kind == BODY:
             body = {}

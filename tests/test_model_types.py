@@ -213,3 +213,14 @@ def test_the_token_in_another_case_is_scrubbed_too() -> None:
     with pytest.raises(cmcore.PayloadError) as info:
         cmcore.validate(req)
     assert TOKEN.upper() not in str(info.value) and "***" in str(info.value)
+
+
+@pytest.mark.parametrize("token", ["0", "m", "ab", "x1"])
+def test_a_short_token_is_scrubbed_where_it_stands_alone_and_garbles_nothing(token: str) -> None:
+    req = Request(product_token=ProductToken(token), messages=(message(reference=f"{token}!", body_type="weird"),))
+    with pytest.raises(cmcore.PayloadError) as info:
+        cmcore.validate(req)
+    found = {e.location: e.message for e in info.value.errors}
+    assert "msg[0].body.type" in found and "msg[0].reference" in found
+    assert f"'{token}!'" not in found["msg[0].reference"] and "***" in found["msg[0].reference"]
+    assert "hexadecimal" in found["authentication.productToken"]

@@ -322,3 +322,15 @@ def test_errors_come_in_the_order_the_writer_meets_them() -> None:
     same((msg(reference=2**70, app_key="\ud800"),))
     same((msg(reference=Colour.BLUE, app_key={1: 2}),))
     same((msg(custom_grouping=Text("\udc00"), app_key=2**65),))
+
+
+def test_a_half_built_message_fails_at_the_same_field_on_both_kernels() -> None:
+    half = object.__new__(Message)
+    object.__setattr__(half, "sender", "\ud800")
+    object.__setattr__(half, "recipients", ("1",))
+    kind, text = outcome(_wire_py, (half,))
+    assert kind == "TypeError" and "surrogates" in text  # the sender is written before the body is read
+    same((half,))
+    item = object.__new__(r.ConversationItem)
+    object.__setattr__(item, "text", 2**70)
+    same((msg(rich_content=raw(r.RichContent, conversation=(item,))),))
