@@ -139,13 +139,15 @@ def phone_tables(n: int) -> list[str]:
 def startup_lines() -> list[str]:
     script = ("import time; t=time.perf_counter(); import cmcore; t1=time.perf_counter(); "
               "n=cmcore.warm_up(); t2=time.perf_counter(); print(t1-t, t2-t1, n)")
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
+    runs = [subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
+            for _ in range(5)]
+    out = [str(statistics.median(float(r[0]) for r in runs)), str(statistics.median(float(r[1]) for r in runs)), runs[0][2]]
     first = ("import time, cmcore; from cmcore import _phone; import phonenumbers as pn; ts=[]\n"
              "for cc in sorted(pn.COUNTRY_CODE_TO_REGION_CODE):\n"
              "    t=time.perf_counter(); _phone.gateway_form('+'+str(cc)+'1234567', None); ts.append(time.perf_counter()-t)\n"
              "ts.sort(); print(ts[len(ts)//2], ts[-1])")
     med, worst = subprocess.run([sys.executable, "-c", first], capture_output=True, text=True, check=True).stdout.split()
-    return [f"`import cmcore`: {float(out[0]) * 1e3:.0f} ms; `warm_up()` compiles {out[2]} country codes in "
+    return [f"`import cmcore` (median of 5 fresh processes): {float(out[0]) * 1e3:.0f} ms; `warm_up()` compiles {out[2]} country codes in "
             f"{float(out[1]) * 1e3:.0f} ms; the first number of a new country code costs {float(med) * 1e3:.2f} ms "
             f"(median; worst {float(worst) * 1e3:.1f} ms), loading its metadata and compiling its patterns.", ""]
 

@@ -220,16 +220,38 @@ cdef bint is_digits(str text) noexcept:
     return True
 
 
+cdef char KNOWN[1000]  # KNOWN[n]: whether n is a country code of ``codes`` (filled from it)
+cdef object KNOWN_FROM = None  # the ``codes`` dict KNOWN was filled from
+
+
+cdef int know(dict codes) except -1:
+    global KNOWN_FROM
+    cdef long cc
+    if codes is KNOWN_FROM:
+        return 0
+    for i in range(1000):
+        KNOWN[i] = 0
+    for value in codes.values():
+        cc = value
+        if 0 <= cc < 1000:
+            KNOWN[cc] = 1
+    KNOWN_FROM = codes
+    return 0
+
+
 cdef object international(str digits, dict codes):
-    """Country code and the rest, for the digits after ``+``; None where phonenumbers would
-    raise or try again (it does both for an unknown code)."""
-    cdef Py_ssize_t size
-    if len(digits) <= MIN_NSN or digits[0] == "0":
+    """Country code and the rest, for the digits after ``+`` (ASCII digits); None where
+    phonenumbers would raise or try again (it does both for an unknown code)."""
+    cdef Py_ssize_t size, n = PyUnicode_GET_LENGTH(digits)
+    cdef const unsigned char* p = <const unsigned char*>PyUnicode_DATA(digits)
+    cdef long cc = 0
+    if n <= MIN_NSN or p[0] == 48:
         return None
-    for size in range(1, 4):  # phonenumbers reads the shortest code it knows
-        cc = codes.get(digits[:size])
-        if cc is not None:
-            return cc, digits[size:]
+    know(codes)
+    for size in range(3):  # phonenumbers reads the shortest code it knows
+        cc = cc * 10 + (p[size] - 48)
+        if KNOWN[cc]:
+            return cc, digits[size + 1:]
     return None
 
 
@@ -375,7 +397,9 @@ def gateway(str text, region, dict countries, dict codes, load):
     found = fast(text, region, countries, codes, load)
     if type(found) is not tuple:
         return None
-    cc, nsn, _, plan, kind = <tuple>found
+    cdef long cc = (<tuple>found)[0]
+    cdef str nsn = (<tuple>found)[1]
+    plan, kind = (<tuple>found)[3], (<tuple>found)[4]
     if plan is None or kind is (<Plan>plan).unknown:
         return False
-    return "00" + str(cc) + nsn
+    return f"00{cc}{nsn}"
