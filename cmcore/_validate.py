@@ -12,6 +12,7 @@ groupings", "Validity period", "SMS - Multipart", "Custom DCS", "HTTP GET protoc
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import enum
 import functools
 import math
@@ -45,6 +46,7 @@ _ABSOLUTE = re.compile(  # ASCII digits only, as the gateway reads them
     r"\s*(?:(GMT|UTC|Z)|([+-])(\d{1,2})(?::?(\d{2}))?)?", re.ASCII
 )
 _CHANNELS = {c.value: c for c in Channel}
+_FOLDED_CHANNELS = {c.value.casefold(): c for c in Channel}  # the gateway reads names ignoring case
 
 
 def normalize_phone(number: str, /, *, default_region: str | None = None) -> str:
@@ -68,9 +70,10 @@ def _channels(msg: Message, where: str, errors: Problems, custom: bool) -> tuple
     out: list[Channel | str] = []
     seen: set[Channel | str] = set()
     for i, channel in enumerate(msg.allowed_channels):
-        known = channel if isinstance(channel, Channel) else _CHANNELS.get(channel)
+        known = channel if isinstance(channel, Channel) else (
+            _CHANNELS.get(channel) or _FOLDED_CHANNELS.get(channel.casefold()))
         if known is None and not (custom and channel.strip()):
-            errors.add(f"unknown channel {channel!r}; the gateway knows "
+            errors.add(f"unknown channel {channel!r}{_did_you_mean(channel)}; the gateway knows "
                        f"{', '.join(_CHANNELS)} (custom channels must be allowed explicitly)",
                        305, f"{where}.allowedChannels[{i}]")
             continue
@@ -80,6 +83,12 @@ def _channels(msg: Message, where: str, errors: Problems, custom: bool) -> tuple
         seen.add(value)
         out.append(value)
     return tuple(out)
+
+
+def _did_you_mean(name: str) -> str:
+    """``; did you mean 'WhatsApp'?`` for a name close to a channel's, else nothing."""
+    close = difflib.get_close_matches(name.casefold(), list(_FOLDED_CHANNELS), n=1, cutoff=0.6)
+    return f"; did you mean {_FOLDED_CHANNELS[close[0]].value!r}?" if close else ""
 
 
 def _phone_channels(channels: tuple[Channel | str, ...]) -> bool:

@@ -135,8 +135,12 @@ def test_channels() -> None:
     assert check(allowed_channels=["WhatsApp", "SMS"]).messages[0].allowed_channels == (Channel.WHATSAPP, Channel.SMS)
     for name in ("Apple Business Chat", "Apple Messages for Business", "iMessage", "MobilePush", "RCS", "Viber", "Push"):
         assert check(allowed_channels=[name]).messages[0].allowed_channels[0].value == name  # type: ignore[union-attr]
-    fails(305, "msg[0].allowedChannels[0]", allowed_channels=["whatsapp"])
+    # names ignore case, as the gateway reads them (issue: the spec writes "mobilepush"); so a
+    # name given twice in two spellings is listed twice
+    assert check(allowed_channels=["whatsapp"]).messages[0].allowed_channels == (Channel.WHATSAPP,)
+    fails(305, "msg[0].allowedChannels[0]", allowed_channels=["whats app"])
     fails(305, "msg[0].allowedChannels[1]", allowed_channels=["SMS", "SMS"])
+    fails(305, "msg[0].allowedChannels[1]", allowed_channels=["SMS", "sms"])
     request = Request(product_token=TOKEN, messages=[Message(sender="CM", recipients=["0031612345678"], body="x",
                                                               allowed_channels=["Carrier Pigeon", "SMS"])])
     assert cmcore.validate(request, allow_custom_channels=True).messages[0].allowed_channels == ("Carrier Pigeon", Channel.SMS)
@@ -170,3 +174,24 @@ def test_a_checked_request_is_not_checked_twice() -> None:
     with pytest.raises(cmcore.PayloadError):
         cmcore.validate(custom)
 
+
+
+# -- channel names, read as the gateway reads them (spec: "mobilepush"; CM's SDK: "Whatsapp") --
+
+@pytest.mark.parametrize("given, channel", [("mobilepush", Channel.MOBILE_PUSH), ("Whatsapp", Channel.WHATSAPP),
+                                            ("sms", Channel.SMS), ("GOOGLE BUSINESS MESSAGES", Channel.GOOGLE_BUSINESS_MESSAGES)])
+def test_channel_names_ignore_case_and_are_written_canonically(given: str, channel: Channel) -> None:
+    req = cmcore.Request(product_token=TOKEN, messages=[cmcore.Message(
+        sender="CM", recipients=["0031612345678"], body="hi", allowed_channels=[given])])
+    checked = cmcore.validate(req)
+    assert checked.messages[0].allowed_channels == (channel,)
+    assert f'"allowedChannels":["{channel.value}"]'.encode() in cmcore.build_json(checked)
+
+
+def test_an_unknown_channel_says_what_was_meant() -> None:
+    req = cmcore.Request(product_token=TOKEN, messages=[cmcore.Message(
+        sender="CM", recipients=["0031612345678"], body="hi", allowed_channels=["Whatsap", "Pigeon"])])
+    with pytest.raises(cmcore.PayloadError) as info:
+        cmcore.validate(req)
+    first, second = info.value.errors
+    assert "did you mean 'WhatsApp'?" in first.message and "did you mean" not in second.message
