@@ -19,7 +19,7 @@ import importlib
 from array import array
 from typing import Any
 
-__all__ = ["automaton", "walk"]
+__all__ = ["automaton", "first_digits", "walk"]
 
 MAX_STATES = 50_000
 
@@ -174,3 +174,62 @@ def walk(table: array[int], masks: array[int], digits: str) -> int:
         if not state:
             return 0
     return masks[state]
+
+
+# -- the digits a pattern can begin with ------------------------------------------------------
+
+_DIGITS = frozenset("0123456789")
+
+
+def _first(items: Any) -> tuple[frozenset[str], bool]:
+    """(characters a match of the parsed pattern ``items`` can start with, whether it can be
+    empty): the FIRST set of a sequence, over what ``re``'s parser gives."""
+    found: set[str] = set()
+    for op, av in items:
+        if op is _sre.LITERAL:
+            chars, empty = frozenset(chr(av)), False
+        elif op is _sre.IN:
+            chars, empty = _set_chars(av), False
+        elif op is _sre.CATEGORY and av is _sre.CATEGORY_DIGIT:
+            chars, empty = _DIGITS, False
+        elif op is _sre.BRANCH:
+            parts = [_first(branch) for branch in av[1]]
+            chars, empty = frozenset().union(*(p[0] for p in parts)), any(p[1] for p in parts)
+        elif op is _sre.SUBPATTERN:
+            chars, empty = _first(av[-1])
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
+            chars, inner_empty = _first(av[2])
+            empty = inner_empty or av[0] == 0
+        elif op is _sre.AT:
+            chars, empty = frozenset(), True
+        else:
+            raise _Unsupported(op)
+        found |= chars
+        if not empty:
+            return frozenset(found), False
+    return frozenset(found), True
+
+
+def _set_chars(items: Any) -> frozenset[str]:
+    chars: set[str] = set()
+    for op, av in items:
+        if op is _sre.LITERAL:
+            chars.add(chr(av))
+        elif op is _sre.RANGE:
+            chars.update(chr(c) for c in range(av[0], av[1] + 1))
+        elif op is _sre.CATEGORY and av is _sre.CATEGORY_DIGIT:
+            chars |= _DIGITS
+        else:
+            raise _Unsupported(op)
+    return frozenset(chars)
+
+
+def first_digits(pattern: str) -> frozenset[str] | None:
+    """The digits a match of ``pattern`` (at the start of a string of ASCII digits) can begin
+    with; None where that is not worked out here or the pattern can match nothing at all, so
+    that no number is ever kept from the pattern."""
+    try:
+        chars, empty = _first(_parser.parse(pattern))
+    except (_Unsupported, Exception):
+        return None
+    return None if empty else frozenset(chars & _DIGITS)

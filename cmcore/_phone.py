@@ -22,7 +22,6 @@ too short to hold one, an extension, letters, non-ASCII digits), goes to phonenu
 from __future__ import annotations
 
 import enum
-import importlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, overload
@@ -32,16 +31,6 @@ from phonenumbers import NumberParseException, PhoneMetadata, PhoneNumberType
 
 from cmcore import _kernel
 
-def _re_module(name: str, old: str) -> Any:
-    """``re``'s own parser modules (``re._parser`` from Python 3.11, ``sre_parse`` before)."""
-    try:
-        return importlib.import_module(f"re.{name}")
-    except ImportError:  # pragma: no cover - Python 3.10
-        return importlib.import_module(old)
-
-
-_sre = _re_module("_constants", "sre_constants")  # to work out the digits a pattern can begin with
-_sre_parse = _re_module("_parser", "sre_parse")
 _numbers = _kernel.load("_numbers")
 
 __all__ = ["NumberType", "PhoneColumns", "PhoneInfo", "PhoneProblem", "normalize_phones", "phone_info", "warm_up"]
@@ -116,67 +105,6 @@ _TYPE_NAMES = {
 }
 
 
-_DIGITS = frozenset("0123456789")
-
-
-class _Unknown(Exception):
-    """A construct whose first characters are not worked out (internal)."""
-
-
-def _first(items: Any) -> tuple[frozenset[str], bool]:
-    """(characters a match of the parsed pattern ``items`` can start with, whether it can be
-    empty): the FIRST set of a sequence, over what ``re``'s parser gives."""
-    found: set[str] = set()
-    for op, av in items:
-        if op is _sre.LITERAL:
-            chars, empty = frozenset(chr(av)), False
-        elif op is _sre.IN:
-            chars, empty = _charset(av), False
-        elif op is _sre.CATEGORY and av is _sre.CATEGORY_DIGIT:
-            chars, empty = _DIGITS, False
-        elif op is _sre.BRANCH:
-            parts = [_first(branch) for branch in av[1]]
-            chars, empty = frozenset().union(*(p[0] for p in parts)), any(p[1] for p in parts)
-        elif op is _sre.SUBPATTERN:
-            chars, empty = _first(av[-1])
-        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
-            chars, inner_empty = _first(av[2])
-            empty = inner_empty or av[0] == 0
-        elif op is _sre.AT:
-            chars, empty = frozenset(), True
-        else:
-            raise _Unknown(op)
-        found |= chars
-        if not empty:
-            return frozenset(found), False
-    return frozenset(found), True
-
-
-def _charset(items: Any) -> frozenset[str]:
-    chars: set[str] = set()
-    for op, av in items:
-        if op is _sre.LITERAL:
-            chars.add(chr(av))
-        elif op is _sre.RANGE:
-            chars.update(chr(c) for c in range(av[0], av[1] + 1))
-        elif op is _sre.CATEGORY and av is _sre.CATEGORY_DIGIT:
-            chars |= _DIGITS
-        else:
-            raise _Unknown(op)
-    return frozenset(chars)
-
-
-def first_digits(pattern: str) -> frozenset[str] | None:
-    """The digits a match of ``pattern`` (at the start of a string of ASCII digits) can begin
-    with; None where that is not worked out here or the pattern can match nothing at all, so
-    that no number is ever kept from the pattern."""
-    try:
-        chars, empty = _first(_sre_parse.parse(pattern))
-    except (_Unknown, Exception):
-        return None
-    return None if empty else frozenset(chars & _DIGITS)
-
-
 def _desc(desc: Any) -> tuple[frozenset[int] | None, str, frozenset[str] | None] | None:
     """A number description as the kernel takes it: (lengths, or None for any; pattern; the
     digits a number of it can begin with, or None for any)."""
@@ -184,7 +112,7 @@ def _desc(desc: Any) -> tuple[frozenset[int] | None, str, frozenset[str] | None]
         return None
     lengths = tuple(desc.possible_length)
     pattern = desc.national_number_pattern
-    return (frozenset(lengths) if lengths else None), pattern, first_digits(pattern)
+    return (frozenset(lengths) if lengths else None), pattern, _first_digits(pattern)
 
 
 _KINDS = (PhoneNumberType.UNKNOWN, PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
@@ -214,7 +142,7 @@ def _plan(metadata: Any) -> Any:
             bool(metadata.same_mobile_and_fixed_line_pattern), metadata.national_prefix_for_parsing or None,
             metadata.national_prefix_transform_rule or None, metadata.leading_digits or None,
             metadata.international_prefix or None, _KINDS,
-            first_digits(metadata.national_prefix_for_parsing) if metadata.national_prefix_for_parsing else None,
+            _first_digits(metadata.national_prefix_for_parsing) if metadata.national_prefix_for_parsing else None,
             _automaton(patterns) if _numbers.USES_AUTOMATON else None)
     return plan
 
@@ -224,6 +152,13 @@ def _automaton(patterns: list[str]) -> Any:
     from cmcore._automaton import automaton
 
     return automaton(patterns)
+
+
+def _first_digits(pattern: str) -> frozenset[str] | None:
+    """``_automaton.first_digits`` (imported on first use, as the automaton is)."""
+    from cmcore._automaton import first_digits
+
+    return first_digits(pattern)
 
 
 def _country(cc: int) -> Any:
