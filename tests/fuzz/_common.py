@@ -1032,3 +1032,13 @@ def main(check: Callable[[bytes], None], seeds: list[bytes], mutate: Callable[[b
     kwargs = {"custom_mutator": mutate} if mutate is not None else {}
     atheris.Setup(argv, target, **kwargs)
     atheris.Fuzz()
+
+
+def judge_parser(given: Input, shown: str, outcomes: dict[str, Any]) -> None:
+    """What every parser harness holds its target to: only ResponseError (TypeError for
+    what is not bytes or str), the same outcome on both kernels, and no token in an error."""
+    for outcome in outcomes.values():
+        typed(outcome, shown, (cmcore.ResponseError,), given.form)
+    agree(outcomes, shown)
+    if echo_only(given.texts()):
+        no_leak(outcomes["c"], shown, where=("error",))

@@ -16,11 +16,7 @@ def check(data: bytes) -> None:
     given = c.Input.of(data)
     shown = given.shown("cmcore.parse_delivery_receipt(ARG)")
     outcomes = c.both(cmcore.parse_delivery_receipt, given.value)
-    for outcome in outcomes.values():
-        c.typed(outcome, shown, (cmcore.ResponseError,), given.form)
-    c.agree(outcomes, shown)
-    if c.echo_only(given.texts()):
-        c.no_leak(outcomes["c"], shown, where=("error",))
+    c.judge_parser(given, shown, outcomes)
 
 
 if __name__ == "__main__":

@@ -18,11 +18,7 @@ def check(data: bytes) -> None:
     size = _reports.MAX_REPORT_SIZE if given.extra % 8 != 7 else given.extra * 3
     shown = given.shown(f"cmcore.parse_status_report(ARG, max_size={size})")
     outcomes = c.both(cmcore.parse_status_report, given.value, max_size=size)
-    for outcome in outcomes.values():
-        c.typed(outcome, shown, (cmcore.ResponseError,), given.form)
-    c.agree(outcomes, shown)
-    if c.echo_only(given.texts()):
-        c.no_leak(outcomes["c"], shown, where=("error",))
+    c.judge_parser(given, shown, outcomes)
 
 
 if __name__ == "__main__":
