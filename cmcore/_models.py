@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from cmcore._rich import RichContent
-from cmcore._typecheck import Typed
+from cmcore._typecheck import Typed, checked_init
 
 #: CM's local time (CE(S)T): times without an offset, in validity and status reports.
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -124,6 +124,9 @@ class Message(Typed):
             if isinstance(value, str):
                 object.__setattr__(self, name, (value,))
         Typed.__post_init__(self)
+
+
+checked_init(Message, one_item=("recipients", "allowed_channels"))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
-from cmcore._typecheck import Typed
+from cmcore._typecheck import Typed, checked_init
 
 
 class SuggestionAction(str, enum.Enum):
@@ -382,3 +382,7 @@ RICH_CLASSES: tuple[type, ...] = (
     Interactive, ListPickerOption, ListPicker, TimeSlot, TimePicker, OAuth2, RichCard, Carousel,
     ConversationItem, RichContent,
 )
+
+for _cls in RICH_CLASSES:
+    checked_init(_cls)
+del _cls

@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from types import UnionType
 from typing import Any
 
-__all__ = ["Typed", "field_kinds"]
+__all__ = ["Typed", "field_kinds", "checked_init"]
 
 Convert = Callable[[Any, str], Any]
 _SPECS: dict[type, tuple[tuple[str, frozenset[type], Convert], ...]] = {}
@@ -197,6 +197,71 @@ def _checker(cls: type) -> Callable[[Any], None]:
 
 
 _CHECKERS: dict[type, Callable[[Any], None]] = {}
+
+
+def checked_init(cls: type, *, one_item: tuple[str, ...] = ()) -> None:
+    """Give the frozen dataclass ``cls`` an ``__init__`` that checks each argument as
+    ``__post_init__`` would and sets the slots in one kernel call, instead of the
+    dataclass's ``object.__setattr__`` per field and the checks after. The signature, the
+    defaults and the errors are the dataclass's own; a field named in ``one_item`` takes a
+    single ``str`` as one item. Subclasses made by ``@dataclass`` get their own ``__init__``,
+    which runs ``__post_init__`` as before.
+    """
+    import dataclasses
+
+    from cmcore import _kernel
+
+    fields = [f for f in dataclasses.fields(cls)]
+    specs = {name: (exact, convert) for name, exact, convert in _spec(cls)}
+    wire = _kernel.load("_wire")
+    env: dict[str, Any] = {"_cm_type": type, "_cm_assign": wire.assign, "_cm_exact_tuple": wire.exact_tuple,
+                           "_cm_missing": dataclasses.MISSING,
+                           "_cm_descriptors": tuple(getattr(cls, f.name) for f in fields)}
+    params, body = [], []
+    for i, f in enumerate(fields):
+        arg = f.name
+        if not f.init:
+            env[f"_cm_default{i}"] = f.default if f.default_factory is dataclasses.MISSING else f.default_factory
+            body.append(f"    {arg} = _cm_default{i}" + ("()" if f.default_factory is not dataclasses.MISSING else ""))
+            continue
+        if f.default is not dataclasses.MISSING:
+            env[f"_cm_default{i}"] = f.default
+            params.append(f"{arg}=_cm_default{i}")
+        elif f.default_factory is not dataclasses.MISSING:
+            env[f"_cm_factory{i}"] = f.default_factory
+            params.append(f"{arg}=_cm_missing")
+            body.append(f"    if {arg} is _cm_missing:\n        {arg} = _cm_factory{i}()")
+        else:
+            params.append(arg)
+        if arg not in specs:
+            continue
+        exact, convert = specs[arg]
+        env[f"_cm_exact{i}"], env[f"_cm_convert{i}"] = exact, convert
+        where = f"{cls.__name__}.{arg}"
+        item_exact = getattr(convert, "item_exact", None)
+        if item_exact is None:
+            test = f"{arg} is not None and " if f.default is None and type(None) in exact else ""
+            body.append(f"    if {test}_cm_type({arg}) not in _cm_exact{i}:")
+            body.append(f"        {arg} = _cm_convert{i}({arg}, {where!r})")
+            continue
+        env[f"_cm_items{i}"] = item_exact
+        body.append(f"    _cm_checked = _cm_exact_tuple({arg}, _cm_items{i})")
+        body.append("    if _cm_checked is not None:")
+        body.append(f"        {arg} = _cm_checked")
+        body.append("    else:")
+        if arg in one_item:
+            body.append(f"        if isinstance({arg}, str):\n            {arg} = ({arg},)")
+        body.append(f"        {arg} = _cm_convert{i}({arg}, {where!r})")
+    names = ", ".join(f.name for f in fields)
+    source = (f"def __init__(self, *, {', '.join(params)}):\n" + "\n".join(body)
+              + f"\n    _cm_assign(self, _cm_descriptors, ({names},))\n")
+    exec(source, env)  # noqa: S102 - code made here, from the class's own fields
+    init = env["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__module__ = cls.__module__
+    init.__doc__ = cls.__init__.__doc__
+    init.__annotations__ = dict(cls.__init__.__annotations__)
+    cls.__init__ = init  # type: ignore[misc]
 
 
 class Typed:

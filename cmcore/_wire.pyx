@@ -632,3 +632,29 @@ def fill(cls: type, descriptors: tuple, values: list) -> object:
     for i in range(len(descriptors)):
         cmcore_descr_set(descriptors[i], obj, values[i])
     return obj
+
+
+def exact_tuple(value: object, kinds: frozenset) -> object:
+    """``value`` as a tuple where it is a tuple or a list whose items are all of exactly one
+    of ``kinds`` (the tuple itself, unchanged); else ``None``, for the full check."""
+    cdef Py_ssize_t i
+    if type(value) is tuple:
+        for i in range(len(<tuple>value)):
+            if type((<tuple>value)[i]) not in kinds:
+                return None
+        return value
+    if type(value) is list:
+        for i in range(len(<list>value)):
+            if type((<list>value)[i]) not in kinds:
+                return None
+        return tuple(<list>value)
+    return None
+
+
+def assign(obj: object, descriptors: tuple, values: tuple) -> None:
+    """Set each slot descriptor of ``obj`` to its value: a frozen object's ``__init__``."""
+    cdef Py_ssize_t i
+    if len(descriptors) != len(values):
+        raise ValueError("assign(): one value a descriptor")
+    for i in range(len(descriptors)):
+        cmcore_descr_set(descriptors[i], obj, values[i])

@@ -211,3 +211,22 @@ def fill(cls: type, descriptors: tuple[Any, ...], values: list[Any]) -> Any:
     for descriptor, value in zip(descriptors, values):
         descriptor.__set__(obj, value)
     return obj
+
+
+def exact_tuple(value: object, kinds: frozenset[type]) -> tuple[Any, ...] | None:
+    """``value`` as a tuple where it is a tuple or a list whose items are all of exactly one
+    of ``kinds`` (the tuple itself, unchanged); else ``None``, for the full check."""
+    if type(value) is tuple or type(value) is list:
+        for item in value:  # type: ignore[attr-defined]
+            if type(item) not in kinds:
+                return None
+        return value if type(value) is tuple else tuple(value)  # type: ignore[arg-type]
+    return None
+
+
+def assign(obj: Any, descriptors: tuple[Any, ...], values: tuple[Any, ...]) -> None:
+    """Set each slot descriptor of ``obj`` to its value: a frozen object's ``__init__``."""
+    if len(descriptors) != len(values):
+        raise ValueError("assign(): one value a descriptor")
+    for descriptor, value in zip(descriptors, values):
+        descriptor.__set__(obj, value)

@@ -224,3 +224,84 @@ def test_a_short_token_is_scrubbed_where_it_stands_alone_and_garbles_nothing(tok
     assert "msg[0].body.type" in found and "msg[0].reference" in found
     assert f"'{token}!'" not in found["msg[0].reference"] and "***" in found["msg[0].reference"]
     assert "hexadecimal" in found["authentication.productToken"]
+
+
+def _reference(cls: type, kwargs: dict[str, Any]) -> Any:
+    """What the dataclass's own __init__ would make: every field set, then __post_init__."""
+    obj = object.__new__(cls)
+    for f in dataclasses.fields(cls):
+        if f.name in kwargs:
+            value = kwargs[f.name]
+        elif f.default is not dataclasses.MISSING:
+            value = f.default
+        elif f.default_factory is not dataclasses.MISSING:
+            value = f.default_factory()
+        else:
+            raise TypeError(f"missing {f.name}")
+        object.__setattr__(obj, f.name, value)
+    obj.__post_init__()
+    return obj
+
+
+@pytest.mark.parametrize("cls", [Message, *RICH_CLASSES], ids=lambda c: c.__name__)
+def test_the_checked_init_has_the_dataclass_signature(cls: type) -> None:
+    import inspect
+    params = inspect.signature(cls).parameters
+    fields = [f for f in dataclasses.fields(cls) if f.init]
+    assert list(params) == [f.name for f in fields]
+    for f in fields:
+        assert params[f.name].kind is inspect.Parameter.KEYWORD_ONLY
+        expected = inspect.Parameter.empty if f.default is dataclasses.MISSING else f.default
+        assert params[f.name].default == expected
+    with pytest.raises(TypeError, match="unexpected keyword argument 'nonsense'"):
+        cls(nonsense=1)
+
+
+class _Text(str):
+    pass
+
+
+_VALUES: list[Any] = [None, "x", _Text("y"), "auto", "SMS", "sms", 3, True, 1.5, math.nan, (), ["a"], ("a", _Text("b")),
+                      [r.Media(media_uri="u")], (r.Suggestion(action="Reply", label="l"),), r.Media(media_uri="u"),
+                      b"x", ("a", 3), {"a": 1}]
+
+
+def _required(cls: type) -> dict[str, Any]:
+    """A valid value for each required field of ``cls``, read from its annotations."""
+    hints = typing.get_type_hints(cls)
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        if f.init and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+            hint = typing.get_args(hints[f.name])[0] if typing.get_origin(hints[f.name]) is typing.Union else hints[f.name]
+            if typing.get_origin(hint) is tuple:
+                out[f.name] = ()
+            elif hint is str:
+                out[f.name] = "x"
+            elif hint in (int, float):
+                out[f.name] = 1
+            elif issubclass(hint, enum.Enum):
+                out[f.name] = next(iter(hint))
+            else:
+                out[f.name] = hint(**_required(hint))
+    return out
+
+
+@pytest.mark.parametrize("cls", [Message, *RICH_CLASSES], ids=lambda c: c.__name__)
+def test_the_checked_init_makes_what_the_dataclass_init_makes(cls: type) -> None:
+    """Each field given each of a spread of values (right, wrong, subclassed, lists): the
+    same object, or the same TypeError, as the dataclass's own __init__ and __post_init__."""
+    fields = [f for f in dataclasses.fields(cls) if f.init]
+    base = _required(cls)
+    for f in fields:
+        for value in _VALUES:
+            kwargs = {**base, f.name: value}
+            try:
+                expected = _reference(cls, kwargs)
+            except TypeError as exc:
+                with pytest.raises(TypeError) as info:
+                    cls(**kwargs)
+                assert str(info.value) == str(exc)
+                continue
+            made = cls(**kwargs)
+            assert made == expected or (value is not value)  # NaN compares unequal to itself
+            assert [type(getattr(made, g.name)) for g in fields] == [type(getattr(expected, g.name)) for g in fields]
