@@ -164,8 +164,9 @@ def build_lines() -> list[str]:
     fields = batch(numbers, rng)
     checked = cmcore.validate(Request(product_token=ProductToken(TOKEN), messages=[Message(**f) for f in fields]))
     dicts = {"messages": {"authentication": {"producttoken": TOKEN}, "msg": [
-        {"from": m.sender, "to": [{"number": t} for t in m.recipients], "body": {"content": m.body},
+        {"from": m.sender, "to": [{"number": t} for t in m.recipients], "body": {"type": "auto", "content": m.body},
          "reference": m.reference, "allowedChannels": ["SMS"]} for m in checked.messages]}}
+    assert orjson.loads(cmcore.build_json(checked)) == dicts  # the same payload, so a fair comparison
     made = [Message(**f) for f in fields]
     request = Request(product_token=ProductToken(TOKEN), messages=made)
 

@@ -199,12 +199,49 @@ def _checker(cls: type) -> Callable[[Any], None]:
 _CHECKERS: dict[type, Callable[[Any], None]] = {}
 
 
-def checked_init(cls: type, *, one_item: tuple[str, ...] = ()) -> None:
+class DefaultUnless:
+    """The default of a field that holds unless another field is given: ``body_type`` is
+    ``auto`` unless ``dcs`` is given, then ``None``. Shown in the signature as what it means."""
+
+    __slots__ = ("default", "field", "otherwise")
+
+    def __init__(self, default: Any, field: str, otherwise: Any) -> None:
+        self.default, self.field, self.otherwise = default, field, otherwise
+
+    def __repr__(self) -> str:
+        return f"{self.default!s} unless {self.field} is given, then {self.otherwise!r}"
+
+
+def checked_init(cls: type, *, one_item: tuple[str, ...] = (), unless: dict[str, DefaultUnless] | None = None) -> None:
+    """Give ``cls`` the ``__init__`` of ``_make_init``, made at its first call so that
+    importing cmcore reads no annotations; until then it has the dataclass's signature."""
+    import inspect
+
+    original = cls.__init__
+
+    def __init__(self: Any, **kwargs: Any) -> None:
+        init = _make_init(cls, one_item=one_item, unless=unless, original=original)
+        init(self, **kwargs)
+
+    __init__.__qualname__ = f"{cls.__qualname__}.__init__"
+    __init__.__module__ = cls.__module__
+    __init__.__doc__ = original.__doc__
+    signature = inspect.signature(original)
+    if unless:
+        signature = signature.replace(parameters=[
+            p.replace(default=unless[p.name]) if p.name in unless else p for p in signature.parameters.values()])
+    __init__.__signature__ = signature  # type: ignore[attr-defined]
+    cls.__init__ = __init__  # type: ignore[misc]
+
+
+def _make_init(cls: type, *, one_item: tuple[str, ...], unless: dict[str, DefaultUnless] | None,
+               original: Callable[..., None]) -> Callable[..., None]:
     """Give the frozen dataclass ``cls`` an ``__init__`` that checks each argument as
     ``__post_init__`` would and sets the slots in one kernel call, instead of the
     dataclass's ``object.__setattr__`` per field and the checks after. The signature, the
     defaults and the errors are the dataclass's own; a field named in ``one_item`` takes a
-    single ``str`` as one item. Subclasses made by ``@dataclass`` get their own ``__init__``,
+    single ``str`` as one item; a field in ``unless`` has that conditional default.
+    Subclasses made by ``@dataclass`` get their own ``__init__``,
     which runs ``__post_init__`` as before.
     """
     import dataclasses
@@ -218,13 +255,20 @@ def checked_init(cls: type, *, one_item: tuple[str, ...] = ()) -> None:
                            "_cm_missing": dataclasses.MISSING,
                            "_cm_descriptors": tuple(getattr(cls, f.name) for f in fields)}
     params, body = [], []
+    for name, rule in (unless or {}).items():
+        env[f"_cm_unless_{name}"] = rule
+        body.append(f"    if {name} is _cm_unless_{name}:")
+        body.append(f"        {name} = _cm_unless_{name}.default if {rule.field} is None else "
+                    f"_cm_unless_{name}.otherwise")
     for i, f in enumerate(fields):
         arg = f.name
-        if not f.init:
+        if unless and arg in unless:
+            params.append(f"{arg}=_cm_unless_{arg}")
+        elif not f.init:
             env[f"_cm_default{i}"] = f.default if f.default_factory is dataclasses.MISSING else f.default_factory
             body.append(f"    {arg} = _cm_default{i}" + ("()" if f.default_factory is not dataclasses.MISSING else ""))
             continue
-        if f.default is not dataclasses.MISSING:
+        elif f.default is not dataclasses.MISSING:
             env[f"_cm_default{i}"] = f.default
             params.append(f"{arg}=_cm_default{i}")
         elif f.default_factory is not dataclasses.MISSING:
@@ -259,9 +303,11 @@ def checked_init(cls: type, *, one_item: tuple[str, ...] = ()) -> None:
     init = env["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     init.__module__ = cls.__module__
-    init.__doc__ = cls.__init__.__doc__
-    init.__annotations__ = dict(cls.__init__.__annotations__)
+    init.__doc__ = original.__doc__
+    init.__annotations__ = dict(original.__annotations__)
     cls.__init__ = init  # type: ignore[misc]
+    made: Callable[..., None] = init
+    return made
 
 
 class Typed:

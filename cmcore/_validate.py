@@ -18,26 +18,30 @@ import functools
 import math
 import operator
 import re
+import string
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import phonenumbers
 
 from cmcore._errors import PayloadError, Problems
-from cmcore._models import AMSTERDAM, BodyType, Channel, Message, ProductToken, Request
+from cmcore._models import _PHONE_CHANNELS, AMSTERDAM, BodyType, Channel, Message, ProductToken, Request
 from cmcore._phone import gateway_form, phone_info, region_argument
 from cmcore._rich import RichContent
-from cmcore._rules import TEXT_LIMITS, check_rich
+from cmcore._rules import TEXT_LIMITS, check_message
 from cmcore._sms import MAX_PARTS, Encoding, analyze, truncate
 from cmcore._typecheck import field_kinds
-from cmcore import _kernel
+from cmcore import _gsm7, _kernel
 
 _wire = _kernel.load("_wire")
+_screen = _kernel.load("_screen")
 
 MAX_MESSAGES = 1000
 MAX_VALIDITY = timedelta(hours=72)
 _TOKEN = re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
-_ALPHA_SENDER = re.compile(r"[A-Za-z0-9 ]{1,11}")
+#: What an alphanumeric sender may hold (at most 11 of them): "Sending messages", "from".
+SENDER_ALPHABET = string.ascii_letters + string.digits + " "
+_ALPHA_SENDER = re.compile(f"[{re.escape(SENDER_ALPHABET)}]{{1,11}}")
 _NUMERIC_SENDER = re.compile(r"[0-9]{1,16}")
 _REFERENCE = re.compile(r"[A-Za-z0-9_]{1,32}")  # "alphanumeric"; the spec's own example uses _
 _RELATIVE = re.compile(r"([0-9]{1,6})([hHmM])")
@@ -162,9 +166,14 @@ def _body(msg: Message, where: str, errors: Problems, cut: bool, sms: bool) -> s
             errors.add("a body without content was found", 304, f"{where}.body")
         return body
     forced = Encoding.UCS2 if msg.dcs == 8 and msg.body_type is None else None
-    if msg.dcs == 0 and msg.body_type is None and analyze(body).encoding is Encoding.UCS2:
-        errors.add("dcs 0 sends GSM-7, but the body holds characters outside GSM-7; use "
-                   "body type auto or dcs 8", 304, f"{where}.body")
+    if msg.dcs in (None, 0) and msg.body_type is None and analyze(body).encoding is Encoding.UCS2:
+        # "Custom DCS": "If you set DCS to '0' or do not include the parameter, the messages
+        # uses standard GSM encoding": the gateway would garble what GSM-7 cannot carry.
+        index, char = next((i, c) for i, c in enumerate(body) if c not in _gsm7.BASIC and c not in _gsm7.EXTENSION)
+        sent = "dcs 0 sends" if msg.dcs == 0 else "without body type auto or dcs 8, the gateway sends"
+        errors.add(f"{sent} GSM-7, and the body holds {char!r} (U+{ord(char):04X}) at index {index}, which "
+                   "GSM-7 cannot carry; set body_type=BodyType.AUTO (the gateway picks UCS-2 where needed) "
+                   "or dcs=8 (always UCS-2)", 304, f"{where}.body")
     limit = msg.max_parts
     if isinstance(limit, int) and 1 <= limit <= MAX_PARTS:
         parts = analyze(body, encoding=forced).parts
@@ -285,8 +294,8 @@ def validity_string(value: str | datetime | timedelta, /, *, now: datetime | Non
 
     Relative: ``"2h"``, ``"30m"`` or a ``timedelta`` of whole minutes, up to 72 hours.
     Absolute: ``"2017-04-20 11:50:05 GMT"``, ``"…+8"``, ``"…-07:00"``, or without a zone
-    (CE(S)T), or a ``datetime`` (naive means CE(S)T). An absolute time is held to the
-    72-hour window only when ``now`` (aware) is given: cmcore reads no clock.
+    (CE(S)T), or a ``datetime`` (naive means CE(S)T). An absolute time must lie in the 72
+    hours after ``now`` (aware; the clock, in UTC, when not given).
     Raises ``PayloadError`` (code 305).
     """
     if isinstance(value, timedelta):
@@ -316,7 +325,9 @@ def validity_string(value: str | datetime | timedelta, /, *, now: datetime | Non
         text = value.strip()
     else:
         raise PayloadError(f"validity must be str, datetime or timedelta, not {type(value).__name__}", code=305)
-    if now is not None and not _within(moment, now):
+    if now is None:
+        now = datetime.now(timezone.utc)
+    if not _within(moment, now):
         raise PayloadError(f"validity {text!r} is not within 72 hours after {now.isoformat()}", code=305)
     return text
 
@@ -333,16 +344,14 @@ def _message(msg: Any, where: str, errors: Problems, options: dict[str, Any]) ->
         _parts(msg, where, errors)
     body = _body(msg, where, errors, options["truncate"], sms)
     _texts(msg, where, errors)
-    if msg.rich_content is not None:
-        if isinstance(msg.rich_content, RichContent):
-            check_rich(msg.rich_content, f"{where}.richContent", channels, errors)
-        else:
-            errors.add(f"rich_content must be RichContent, not {type(msg.rich_content).__name__}",
-                       202, f"{where}.richContent")
-    elif isinstance(body, str):
+    if msg.rich_content is not None and not isinstance(msg.rich_content, RichContent):
+        errors.add(f"rich_content must be RichContent, not {type(msg.rich_content).__name__}",
+                   202, f"{where}.richContent")
+    elif msg.rich_content is None and isinstance(body, str):
         for channel, limit in limits:
             if len(body) > limit:
                 errors.add(f"body of {len(body)} characters; {channel} takes at most {limit}", 304, f"{where}.body")
+    check_message(msg, where, channels, errors, now=options["now"])
     validity = None
     if msg.validity is not None:
         try:
@@ -374,6 +383,13 @@ def _normalised(msg: Message, recipients: tuple[str, ...], channels: tuple[Chann
     return new
 
 
+@functools.cache
+def _screen_rules() -> Any:
+    """The rules of the one-pass screen, from the tables the full rules use."""
+    return _screen.rules(Message, tuple(Channel), _PHONE_CHANNELS, Channel.SMS, TEXT_LIMITS, SENDER_ALPHABET,
+                         BodyType.AUTO, gateway_form)
+
+
 def validate(
     request: Request,
     /,
@@ -385,8 +401,9 @@ def validate(
 ) -> Request:
     """Check ``request`` against the gateway's rules and return it normalised for the wire.
 
-    ``default_region`` (None; ``"NL"`` say) reads national phone numbers; ``now`` (aware) lets an
-    absolute validity be held to 72 hours; ``allow_custom_channels`` lets unknown channel
+    ``default_region`` (None; ``"NL"`` say) reads national phone numbers; ``now`` (aware; the
+    clock when not given) is the moment an absolute validity and Apple time picker slots are
+    held to; ``allow_custom_channels`` lets unknown channel
     names through; ``truncate=True`` cuts a body down to ``max_parts`` instead of failing.
     Raises ``PayloadError`` carrying every problem in ``.errors``.
     """
@@ -412,11 +429,21 @@ def validate(
     elif len(request.messages) > MAX_MESSAGES:
         errors.add(f"{len(request.messages)} messages, more than the gateway's {MAX_MESSAGES} a "
                    "request; split with cmcore.chunk()", 203, "msg")
-    options = {"default_region": default_region, "now": now,
+    clock = now if now is not None else datetime.now(timezone.utc)  # the one place the clock is read
+    options = {"default_region": default_region, "now": clock,
                "allow_custom_channels": allow_custom_channels, "truncate": truncate}
-    messages = [_message(m, f"msg[{i}]", errors, options) for i, m in enumerate(request.messages)]
+    rules, screen = _screen_rules(), _screen.screen
+    messages: list[Message] = []
+    custom = False
+    for i, m in enumerate(request.messages):
+        plain = screen(m, rules, default_region)  # the common case in one pass, else None
+        if plain is None:
+            plain = _message(m, f"msg[{i}]", errors, options)
+            if plain is None:
+                continue
+            custom = custom or any(not isinstance(c, Channel) for c in plain.allowed_channels)
+        messages.append(plain)
     errors.raise_any(secret=token)
-    checked = Request(product_token=ProductToken(token), messages=tuple(m for m in messages if m))
-    custom = any(not isinstance(c, Channel) for m in checked.messages for c in m.allowed_channels)
+    checked = Request(product_token=ProductToken(token), messages=tuple(messages))
     object.__setattr__(checked, "_checked", 2 if custom else 1)
     return checked
