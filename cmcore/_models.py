@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from cmcore._rich import RichContent
-from cmcore._typecheck import Typed, checked_init
+from cmcore._typecheck import DefaultUnless, Typed, checked_init
 
 #: CM's local time (CE(S)T): times without an offset, in validity and status reports.
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -100,12 +100,17 @@ class Message(Typed):
     naive ``datetime`` (naive means CE(S)T, as the gateway reads it) or a ``timedelta``.
     A single str for ``recipients`` or ``allowed_channels`` is one item; any other sequence
     becomes a tuple. A field of the wrong type is a ``TypeError`` naming it.
+
+    ``body_type`` is ``BodyType.AUTO`` (the gateway picks GSM-7 or UCS-2, as the spec advises
+    and CM's SDKs send) unless ``dcs`` is given: then it is ``None``, since ``auto`` makes the
+    gateway ignore ``dcs``. ``body_type=None`` without ``dcs`` sends GSM-7, so ``validate()``
+    refuses a body that GSM-7 cannot carry. A loaded payload keeps what it said.
     """
 
     sender: str
     recipients: tuple[str, ...]
     body: str
-    body_type: BodyType | None = None
+    body_type: BodyType | None = BodyType.AUTO
     dcs: int | None = None
     allowed_channels: tuple[Channel | str, ...] = ()
     reference: str | None = None
@@ -126,7 +131,8 @@ class Message(Typed):
         Typed.__post_init__(self)
 
 
-checked_init(Message, one_item=("recipients", "allowed_channels"))
+checked_init(Message, one_item=("recipients", "allowed_channels"),
+             unless={"body_type": DefaultUnless(BodyType.AUTO, "dcs", None)})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

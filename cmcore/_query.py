@@ -32,7 +32,8 @@ def _check(msg: Message) -> list[PayloadError]:
         no("the GET interface sends GSM-7 only, and the body holds other characters", 304, "body")
     elif seg.units > 160:
         no(f"the GET interface sends one part of 160 septets, and the body needs {seg.units}", 304, "body")
-    unsupported = [("dcs", msg.dcs), ("body.type", msg.body_type), ("validity", msg.validity),
+    # A body type (auto, the only one) is left out: the body is GSM-7 only, which auto sends as it is.
+    unsupported = [("dcs", msg.dcs), ("validity", msg.validity),
                    ("minimumNumberOfMessageParts", msg.min_parts), ("maximumNumberOfMessageParts", msg.max_parts),
                    ("customGrouping", msg.custom_grouping), ("customGrouping2", msg.custom_grouping2),
                    ("customGrouping3", msg.custom_grouping3), ("richContent", msg.rich_content)]

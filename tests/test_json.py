@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime, timezone
 from pathlib import Path
 
 import orjson
@@ -64,6 +65,19 @@ DUPLICATE_KEY = "current-36-line1815.json"
 OLD_VIBER = "older-20-line818.json"
 
 
+@pytest.mark.parametrize("path", [p for p in COMPLETE if re.search(rb'"validity": "20', p.read_bytes())],
+                         ids=lambda p: p.name)
+def test_an_absolute_validity_example_is_valid_in_its_own_time(path: Path) -> None:
+    """"Validity period": the examples' 2017 moments are held to the clock, so they fail
+    today (above) and pass with now= an hour before them."""
+    request = cmcore.load_json(path.read_bytes())
+    with pytest.raises(cmcore.PayloadError, match="not within 72 hours"):
+        cmcore.validate(request)
+    moment = datetime(2017, 4, 20, 10, 50, tzinfo=timezone.utc)
+    checked = cmcore.validate(request, now=moment)
+    assert checked.messages[0].validity == request.messages[0].validity
+
+
 def test_duplicated_key_example_is_refused() -> None:
     """The Twitter example lists "body" twice in one msg: refused, not silently merged."""
     with pytest.raises(cmcore.PayloadError) as dup:
@@ -85,6 +99,8 @@ def test_examples_load_and_their_placeholders_fail_the_build(path: Path) -> None
     if b"00316012345678" in raw or b"Recipients phone number" in raw:
         expected = expected | {303}
     if path.name == OLD_VIBER:
+        expected = expected | {305}
+    if re.search(rb'"validity": "20', raw):  # an absolute validity of 2017: past, by the clock
         expected = expected | {305}
     assert codes == expected
     if not codes:
@@ -118,8 +134,10 @@ def test_older_viber_example_breaks_the_current_rule() -> None:
 @pytest.mark.parametrize("path", [p for p in COMPLETE if p.name not in (DUPLICATE_KEY, OLD_VIBER)], ids=lambda p: p.name)
 def test_repaired_examples_rebuild_without_losing_anything(path: Path) -> None:
     raw = repaired(path.read_text(encoding="utf-8"))
-    built = cmcore.build_json(cmcore.load_json(raw))
-    assert cmcore.build_json(cmcore.load_json(built)) == built
+    # the examples' validity of 2017, held to a moment before it rather than to the clock
+    then = datetime(2017, 4, 20, tzinfo=timezone.utc)
+    built = cmcore.build_json(cmcore.validate(cmcore.load_json(raw), now=then))
+    assert cmcore.build_json(cmcore.validate(cmcore.load_json(built), now=then)) == built
     source = fold(json.loads(raw))["messages"]["msg"]  # type: ignore[index]
     output = fold(orjson.loads(built))["messages"]["msg"]  # type: ignore[index]
     for before, after in zip(source, output):
@@ -134,10 +152,52 @@ def message(**fields: object) -> Message:
 
 
 def test_canonical_form_omits_unset_fields() -> None:
+    """A Message made in Python says body type auto, as the spec advises ("Auto detect
+    encoding") and CM's SDKs send; every field left unset is left out."""
     body = orjson.loads(cmcore.build_json(Request(product_token=TOKEN, messages=[message()])))
     assert body == {"messages": {"authentication": {"producttoken": TOKEN}, "msg": [
-        {"from": "CM Telecom", "to": [{"number": "0031612345678"}], "body": {"content": "Hello"}}]}}
+        {"from": "CM Telecom", "to": [{"number": "0031612345678"}], "body": {"type": "auto", "content": "Hello"}}]}}
     assert b"null" not in cmcore.build_json(Request(product_token=TOKEN, messages=[message()]))
+    plain = orjson.loads(cmcore.build_json(Request(product_token=TOKEN, messages=[message(body_type=None)])))
+    assert plain["messages"]["msg"][0]["body"] == {"content": "Hello"}
+
+
+def test_dcs_given_means_no_body_type_auto_which_would_ignore_it() -> None:
+    """"Auto detect encoding": with type auto "any existing DCS value will be ignored", so a
+    Message given dcs has no body type unless it is asked for; the spec's Custom DCS example."""
+    assert message(dcs=8).body_type is None
+    assert message(dcs=0).body_type is None
+    assert message(dcs=8, body_type=cmcore.BodyType.AUTO).body_type is cmcore.BodyType.AUTO
+    assert message().body_type is cmcore.BodyType.AUTO
+    greek = "\u039a\u03b5\u03af\u03bc\u03b5\u03bd\u03bf"
+    body = orjson.loads(cmcore.build_json(Request(product_token=TOKEN, messages=[message(dcs=8, body=greek)])))
+    assert body["messages"]["msg"][0]["dcs"] == 8 and body["messages"]["msg"][0]["body"] == {"content": greek}
+
+
+@pytest.mark.parametrize("fields, char", [
+    ({"body": "Caf\u00e9 \u00e7a", "body_type": None}, "'\u00e7' (U+00E7) at index 5"),
+    ({"body": "Price \u20ac5 \u2705", "body_type": None}, "'\u2705' (U+2705) at index 9"),
+    ({"body": "\u0394\u03a6 \u03ba", "dcs": 0}, "'\u03ba' (U+03BA) at index 3"),
+])
+def test_a_body_gsm7_cannot_carry_is_refused_without_auto_or_dcs_8(fields: dict[str, object], char: str) -> None:
+    """"Custom DCS": DCS 0, or no DCS, "uses standard GSM encoding": the gateway would garble
+    the rest. The error names the first such character (é, € and the Greek capitals Δ and Φ are
+    GSM-7, ç and κ are not) and the two fixes."""
+    with pytest.raises(cmcore.PayloadError) as info:
+        cmcore.validate(Request(product_token=TOKEN, messages=[message(**fields)]))
+    (error,) = info.value.errors
+    assert (error.code, error.location) == (304, "msg[0].body")
+    assert char in error.message and "BodyType.AUTO" in error.message and "dcs=8" in error.message
+    for fix in ({"body_type": cmcore.BodyType.AUTO}, {"dcs": 8, "body_type": None}):
+        cmcore.validate(Request(product_token=TOKEN, messages=[message(**{**fields, **fix})]))
+
+
+def test_a_loaded_payload_keeps_its_body_type() -> None:
+    """A payload without a type stays without one: load then build gives it back."""
+    raw = (b'{"messages":{"authentication":{"producttoken":"' + TOKEN.encode() + b'"},"msg":[{"from":"CM",'
+           b'"to":[{"number":"0031612345678"}],"body":{"content":"Hello"}}]}}')
+    assert cmcore.load_json(raw).messages[0].body_type is None
+    assert cmcore.build_json(cmcore.load_json(raw)) == raw
 
 
 def test_every_field_on_the_wire() -> None:

@@ -67,7 +67,8 @@ def msg(**fields: Any) -> Message:
 
 
 def test_a_plain_message() -> None:
-    assert same((msg(),)) == b'[{"from":"CM","to":[{"number":"0031612345678"}],"body":{"content":"hi"}}]'
+    assert same((msg(),)) == b'[{"from":"CM","to":[{"number":"0031612345678"}],"body":{"type":"auto","content":"hi"}}]'
+    assert same((msg(body_type=None),)) == b'[{"from":"CM","to":[{"number":"0031612345678"}],"body":{"content":"hi"}}]'
 
 
 def test_every_field_in_canonical_order() -> None:

@@ -20,9 +20,11 @@ def canon(text: str) -> bytes:
 
 
 def test_batch_golden() -> None:
-    """'Batches - xml', element for element."""
-    built = xml(Message(sender="SenderName", recipients=["00447911123456", "00447911123457"], body="Test message"),
-                Message(sender="OtherSender", recipients=["00447911123458", "00447911123459"], body="Other Test message"))
+    """'Batches - xml', element for element: a BODY without TYPE, which is GSM-7 (body_type None)."""
+    built = xml(Message(sender="SenderName", recipients=["00447911123456", "00447911123457"], body="Test message",
+                        body_type=None),
+                Message(sender="OtherSender", recipients=["00447911123458", "00447911123459"], body="Other Test message",
+                        body_type=None))
     assert built.startswith(b'<?xml version="1.0" encoding="utf-8"?>\n')
     assert canon(built.decode().split("\n", 1)[1]) == canon("""<MESSAGES>
       <AUTHENTICATION><PRODUCTTOKEN>00000000-0000-0000-0000-000000000000</PRODUCTTOKEN></AUTHENTICATION>
