@@ -13,9 +13,10 @@ from cmcore import Channel, Message, Request
 TOKEN = "6f3a1c2e-9b4d-4e8f-a1b2-c3d4e5f60718"
 
 
-def check(**fields: object) -> Request:
+def check(now: datetime | None = None, **fields: object) -> Request:
     base: dict[str, object] = {"sender": "CM Telecom", "recipients": ["0031612345678"], "body": "Hello"}
-    return cmcore.validate(Request(product_token=TOKEN, messages=[Message(**{**base, **fields})]))  # type: ignore[arg-type]
+    return cmcore.validate(Request(product_token=TOKEN, messages=[Message(**{**base, **fields})]),  # type: ignore[arg-type]
+                           now=now)
 
 
 def fails(code: int, location: str, **fields: object) -> cmcore.PayloadError:
@@ -77,8 +78,22 @@ NOW = datetime(2024, 4, 20, 12, 0, tzinfo=timezone.utc)
 @pytest.mark.parametrize("value", ["2h", "30m", "72h", "4320m", "2017-04-20 11:50:05 GMT", "2017-04-20 11:50:05+8",
                                    "2017-04-20 11:55:05-07:00", "2017-04-20 11:50 GMT", "2017-04-20 11:50:05"])
 def test_validity_forms(value: str) -> None:
-    """'Validity period': every form the spec lists, and its example without seconds."""
-    assert check(validity=value).messages[0].validity == value
+    """'Validity period': every form the spec lists, and its example without seconds, at a
+    moment within 72 hours before the examples' 2017 times."""
+    assert check(validity=value, now=datetime(2017, 4, 20, 0, 0, tzinfo=timezone.utc)).messages[0].validity == value
+
+
+@pytest.mark.parametrize("value", ["2017-04-20 11:50:05 GMT", "2017-04-20 11:50:05"])
+def test_an_absolute_validity_is_held_to_the_clock_when_now_is_not_given(value: str) -> None:
+    """The clock is read where no now= is given: a 2017 validity is in the past today, and a
+    validity an hour from the clock is within 72 hours."""
+    fails(305, "msg[0].validity", validity=value)
+    soon = datetime.now(timezone.utc) + timedelta(hours=1)
+    check(validity=soon)
+    check(validity=soon.strftime("%Y-%m-%d %H:%M:%S GMT"))
+    fails(305, "msg[0].validity", validity=soon + timedelta(hours=72))
+    with pytest.raises(cmcore.PayloadError, match="within 72 hours"):
+        cmcore.validity_string(value)
 
 
 @pytest.mark.parametrize("value", ["73h", "4321m", "0h", "2h30m", "tomorrow", "2017-04-20", "2017-13-20 11:50:05 GMT"])
@@ -92,8 +107,8 @@ def test_validity_objects_and_the_72_hour_window() -> None:
     fails(305, "msg[0].validity", validity=timedelta(seconds=30))
     fails(305, "msg[0].validity", validity=timedelta(hours=73))
     aware = datetime(2024, 4, 21, 9, 30, tzinfo=timezone(timedelta(hours=2)))
-    assert check(validity=aware).messages[0].validity == "2024-04-21 09:30:00+02:00"
-    assert check(validity=datetime(2024, 4, 21, 9, 30)).messages[0].validity == "2024-04-21 09:30:00"
+    assert check(validity=aware, now=NOW).messages[0].validity == "2024-04-21 09:30:00+02:00"
+    assert check(validity=datetime(2024, 4, 21, 9, 30), now=NOW).messages[0].validity == "2024-04-21 09:30:00"
     assert cmcore.validity_string("2024-04-22 12:00:00 GMT", now=NOW)
     with pytest.raises(cmcore.PayloadError, match="within 72 hours"):
         cmcore.validity_string("2024-04-23 12:00:01 GMT", now=NOW)
