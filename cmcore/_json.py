@@ -86,7 +86,7 @@ def _is(hint: Any, value: Any) -> bool:
         return isinstance(value, (int, float)) and not isinstance(value, bool)
     if hint is int:
         return type(value) is int
-    if hint is str or (isinstance(hint, type) and issubclass(hint, enum.Enum)):
+    if hint is str or typing.get_origin(hint) is typing.Literal or (isinstance(hint, type) and issubclass(hint, enum.Enum)):
         return isinstance(value, str)
     if typing.get_origin(hint) is tuple:
         return isinstance(value, list)
@@ -117,6 +117,11 @@ def _load(hint: Any, value: Any, where: str, problems: Problems) -> Any:
         if found is None:
             problems.add(f"{value!r} is not one of {', '.join(m.value for m in hint)}", 305, where)
         return found
+    if origin is typing.Literal:
+        spelled = next((v for v in typing.get_args(hint) if v.lower() == value.lower()), None)
+        if spelled is None:
+            problems.add(f"{value!r} is not one of {', '.join(typing.get_args(hint))}", 305, where)
+        return spelled
     if dataclasses.is_dataclass(hint):
         return _load_object(hint, value, where, problems)
     return value

@@ -12,8 +12,26 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import Literal
 
 from cmcore._typecheck import Typed, checked_init
+
+
+# Closed sets of the spec, as Literals, so that a type checker refuses a typo; at run time a
+# spelling in another case becomes the canonical one, and any other string is kept for
+# validate() to refuse with its code and location.
+#: WhatsApp "Template": ``language.policy``.
+TemplatePolicy = Literal["deterministic", "fallback"]
+#: WhatsApp "Template": component types, and the sub-types of a button component.
+ComponentType = Literal["header", "body", "footer", "button"]
+ButtonSubType = Literal["quick_reply", "url"]
+#: WhatsApp "Template": parameter types (header: image, document, video or text; body and footer: text).
+ParameterType = Literal["text", "currency", "date_time", "image", "document", "video"]
+#: WhatsApp "Interactive messages": the message types, and the header types.
+InteractiveType = Literal["list", "button"]
+HeaderType = Literal["text", "image", "video", "document"]
+#: Message tags: Facebook Messenger's four, of which Google Business Messages takes HUMAN_AGENT.
+MessageTag = Literal["CONFIRMED_EVENT_UPDATE", "POST_PURCHASE_UPDATE", "ACCOUNT_UPDATE", "HUMAN_AGENT"]
 
 
 class SuggestionAction(str, enum.Enum):
@@ -88,7 +106,7 @@ class Suggestion(Typed):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TemplateLanguage(Typed):
     code: str
-    policy: str | None = None  # "deterministic" or "fallback"
+    policy: TemplatePolicy | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -124,7 +142,7 @@ class TemplateParameter(Typed):
     """A component parameter: ``type`` is text, currency, date_time, image, document, video
     or payload, and the field of that name carries the value."""
 
-    type: str
+    type: ParameterType
     text: str | None = None
     payload: str | None = None
     currency: TemplateCurrency | None = None
@@ -134,9 +152,9 @@ class TemplateParameter(Typed):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TemplateComponent(Typed):
-    type: str  # header, body, footer, button
+    type: ComponentType
     parameters: tuple[TemplateParameter, ...] = ()
-    sub_type: str | None = None  # quick_reply or url, for buttons
+    sub_type: ButtonSubType | None = None  # for buttons
     index: int | str | None = None
 
 
@@ -232,7 +250,7 @@ class InteractiveText(Typed):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class InteractiveHeader(Typed):
-    type: str  # text, image, video, document
+    type: HeaderType
     text: str | None = None
     media: Media | None = None
 
@@ -259,7 +277,7 @@ class InteractiveReply(Typed):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class InteractiveButton(Typed):
     reply: InteractiveReply
-    type: str = "reply"
+    type: Literal["reply"] = "reply"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -273,7 +291,7 @@ class InteractiveAction(Typed):
 class Interactive(Typed):
     """A WhatsApp interactive message: ``type`` "list" (sections of rows) or "button"."""
 
-    type: str
+    type: InteractiveType
     body: InteractiveText
     action: InteractiveAction
     header: InteractiveHeader | None = None
@@ -352,7 +370,7 @@ class ConversationItem(Typed):
     time_picker: TimePicker | None = None
     oauth2: OAuth2 | None = None
     carousel: Carousel | None = None
-    tag: str | None = None
+    tag: MessageTag | None = None
     suggestions: tuple[Suggestion, ...] = ()
 
 
@@ -363,6 +381,7 @@ class RichContent(Typed):
 
 
 __all__ = [
+    "ButtonSubType", "ComponentType", "HeaderType", "InteractiveType", "MessageTag", "ParameterType", "TemplatePolicy",
     "Calendar", "Carousel", "Contact", "ContactAddress", "ContactEmail", "ContactName", "ContactOrg",
     "ContactPhone", "ContactUrl", "ConversationItem", "Dial", "Interactive", "InteractiveAction",
     "InteractiveButton", "InteractiveHeader", "InteractiveReply", "InteractiveRow", "InteractiveSection",

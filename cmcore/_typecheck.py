@@ -9,7 +9,8 @@ which may be secret). Rules, the same for every class:
   ``float`` also takes an ``int``. Subclasses become the plain value, as for ``str``.
 - An enum annotation takes its members, or a ``str`` (the enums here are ``str`` enums): a
   string that spells a member, ignoring case, becomes that member; any other string is kept
-  as it is, for ``validate()`` to report with the gateway's code and a location.
+  as it is, for ``validate()`` to report with the gateway's code and a location. A
+  ``Literal`` of strings alike: a spelling of one of them, ignoring case, becomes it.
 - ``tuple[X, ...]`` takes any sequence but ``str``/``bytes`` and becomes a tuple, each item
   checked as ``X``; so a validated object cannot change afterwards.
 - A nested model class takes an instance of it (or of a subclass); ``None`` only where the
@@ -35,6 +36,8 @@ _SPECS: dict[type, tuple[tuple[str, frozenset[type], Convert], ...]] = {}
 def _name(hint: Any) -> str:
     if hint is type(None):
         return "None"
+    if typing.get_origin(hint) is typing.Literal:
+        return "str"
     if typing.get_origin(hint) is tuple:
         return f"a sequence of {_name(typing.get_args(hint)[0])}"
     return getattr(hint, "__name__", str(hint))
@@ -67,6 +70,17 @@ def _enum(kind: type[enum.Enum]) -> Convert:
     def convert(value: Any, where: str) -> Any:
         if isinstance(value, kind):
             return value
+        if isinstance(value, str) and not isinstance(value, enum.Enum):
+            plain = str.__str__(value)
+            return folded.get(plain.lower(), plain)
+        raise _Mismatch
+    return convert
+
+
+def _literal(values: tuple[str, ...]) -> Convert:
+    folded = {v.lower(): v for v in values}
+
+    def convert(value: Any, where: str) -> Any:
         if isinstance(value, str) and not isinstance(value, enum.Enum):
             plain = str.__str__(value)
             return folded.get(plain.lower(), plain)
@@ -122,6 +136,8 @@ def _compile(hint: Any) -> tuple[frozenset[type], Convert, str]:
         elif isinstance(option, type) and issubclass(option, enum.Enum):
             exact.add(option)
             converters.append(_enum(option))
+        elif typing.get_origin(option) is typing.Literal:
+            converters.append(_literal(tuple(str(v) for v in typing.get_args(option))))
         elif isinstance(option, type):
             exact.add(option)
             converters.append(_instance(option))
@@ -150,10 +166,11 @@ def _spec(cls: type) -> tuple[tuple[str, frozenset[type], Convert], ...]:
     return spec
 
 
-def field_kinds(cls: type) -> dict[str, type[enum.Enum]]:
-    """The fields of ``cls`` whose annotation holds an enum, with that enum."""
+def field_kinds(cls: type) -> dict[str, tuple[type[enum.Enum] | None, tuple[str, ...]]]:
+    """The fields of ``cls`` that take a closed set of values: for each, the enum (or None for a
+    ``Literal``) and the values' spellings."""
     hints = typing.get_type_hints(cls)
-    found: dict[str, type[enum.Enum]] = {}
+    found: dict[str, tuple[type[enum.Enum] | None, tuple[str, ...]]] = {}
     for name in getattr(cls, "__dataclass_fields__", {}):
         hint = hints[name]
         options = typing.get_args(hint) if typing.get_origin(hint) in (typing.Union, UnionType) else (hint,)
@@ -161,7 +178,9 @@ def field_kinds(cls: type) -> dict[str, type[enum.Enum]]:
             if typing.get_origin(option) is tuple:
                 option = typing.get_args(option)[0]
             if isinstance(option, type) and issubclass(option, enum.Enum):
-                found[name] = option
+                found[name] = (option, tuple(str(m.value) for m in option))
+            elif typing.get_origin(option) is typing.Literal:
+                found[name] = (None, tuple(str(v) for v in typing.get_args(option)))
     return found
 
 

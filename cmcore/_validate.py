@@ -212,7 +212,7 @@ def camel(name: str) -> str:
 
 
 @functools.cache
-def _keys(cls: type) -> tuple[tuple[str, str, type[enum.Enum] | None], ...]:
+def _keys(cls: type) -> tuple[tuple[str, str, tuple[type[enum.Enum] | None, tuple[str, ...]] | None], ...]:
     kinds = field_kinds(cls)
     return tuple((f.name, camel(f.name), kinds.get(f.name)) for f in dataclasses.fields(cls)
                  if not f.name.startswith("_"))
@@ -221,13 +221,14 @@ def _keys(cls: type) -> tuple[tuple[str, str, type[enum.Enum] | None], ...]:
 _INT64 = range(-(2**63), 2**63)
 
 
-def _scan(value: Any, where: str, code: int, errors: Problems, kind: type[enum.Enum] | None = None) -> None:
+def _scan(value: Any, where: str, code: int, errors: Problems,
+          kind: tuple[type[enum.Enum] | None, tuple[str, ...]] | None = None) -> None:
     """Report what JSON cannot carry as it is, wherever it is in ``value``: text that UTF-8
     cannot carry (a lone surrogate), a float that is not finite, an int beyond 64 bits, and a
-    string where the field takes only the members of an enum (``kind``)."""
+    string where the field takes only the members of an enum or a ``Literal`` (``kind``)."""
     if isinstance(value, str):
-        if kind is not None and not isinstance(value, kind):
-            errors.add(f"{value!r} is not one of {', '.join(str(m.value) for m in kind)}", code, where)
+        if kind is not None and not (isinstance(value, kind[0]) if kind[0] is not None else value in kind[1]):
+            errors.add(f"{value!r} is not one of {', '.join(kind[1])}", code, where)
         found = None if value.isascii() else _LONE_SURROGATE.search(value)
         if found:
             errors.add(f"a lone surrogate U+{ord(found.group()):04X} at index {found.start()}: "

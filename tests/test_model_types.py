@@ -97,6 +97,8 @@ def sample(hint: Any) -> Any:
         return ()
     if isinstance(first, type) and issubclass(first, enum.Enum):
         return next(iter(first))
+    if typing.get_origin(first) is typing.Literal:
+        return typing.get_args(first)[0]
     if dataclasses.is_dataclass(first):
         return minimal(first)
     return {str: "x", int: 1, float: 1.0}[first]
@@ -125,7 +127,25 @@ def test_str_subclasses_become_plain_str_and_enum_spellings_members() -> None:
     assert type(msg.sender) is str and type(msg.recipients[0]) is str
     assert msg.body_type is cmcore.BodyType.AUTO
     assert r.Suggestion(action="reply").action is r.SuggestionAction.REPLY
+    assert r.TemplateComponent(type="BODY").type == "body" and r.Interactive(
+        type="List", body=r.InteractiveText(text="t"), action=r.InteractiveAction()).type == "list"
     cmcore.validate(request(msg))
+
+
+@pytest.mark.parametrize("build, location", [
+    (lambda: r.ConversationItem(template=r.Template(whatsapp=r.WhatsAppTemplate(
+        namespace="n", element_name="e", language=r.TemplateLanguage(code="en", policy="deterministic"),
+        components=(r.TemplateComponent(type="bdy"),)))), "template.whatsapp.components[0].type"),
+    (lambda: r.ConversationItem(interactive=r.Interactive(type="lst", body=r.InteractiveText(text="t"),
+                                                          action=r.InteractiveAction())), "interactive.type"),
+    (lambda: r.ConversationItem(text="t", tag="bogus"), "tag"),
+])
+def test_a_value_outside_a_closed_set_is_refused_with_its_location(build: Any, location: str) -> None:
+    """"bdy", "lst" and "bogus" build (a type checker refuses them, the runtime keeps them) and
+    validate() refuses them with 305 where they are."""
+    rich = r.RichContent(conversation=(build(),))
+    found = errors(request(message(rich_content=rich, allowed_channels=("WhatsApp",))))
+    assert (305, f"msg[0].richContent.conversation[0].{location}") in found
 
 
 def test_a_wrong_value_of_the_right_type_is_a_payload_error_at_validate() -> None:
@@ -284,6 +304,8 @@ def _required(cls: type) -> dict[str, Any]:
                 out[f.name] = "x"
             elif hint in (int, float):
                 out[f.name] = 1
+            elif typing.get_origin(hint) is typing.Literal:
+                out[f.name] = typing.get_args(hint)[0]
             elif issubclass(hint, enum.Enum):
                 out[f.name] = next(iter(hint))
             else:

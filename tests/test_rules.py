@@ -39,7 +39,7 @@ RC = "msg[0].richContent"
 
 def test_an_item_needs_content() -> None:
     build(["Facebook Messenger"], r.RichContent(conversation=(text(),)))
-    assert problems(["Facebook Messenger"], r.RichContent(conversation=(r.ConversationItem(tag="x"),))) == [
+    assert problems(["Facebook Messenger"], r.RichContent(conversation=(r.ConversationItem(tag="HUMAN_AGENT"),))) == [
         (305, f"{RC}.conversation[0]")]
 
 
