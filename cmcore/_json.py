@@ -362,10 +362,11 @@ def _load_msg(value: Any, where: str, problems: Problems) -> Message | None:
             problems.add(f"{key} has the wrong type: {_kind(item)}", 202, f"{where}.{key}")
         elif item is not None:
             fields[name] = item
-    for required, code, wire in (("sender", 301, "from"), ("recipients", 302, "to"), ("body", 304, "body")):
+    for required, code, wire in (("recipients", 302, "to"), ("body", 304, "body")):
         if required not in fields:
             problems.add(f"no {wire} field found in a msg object", code, f"{where}.{wire}")
-    return Message(**{"sender": "", "recipients": (), "body": "", **fields})
+    # "from" may be left out for Push alone: validate() says where it is missing.
+    return Message(**{"recipients": (), "body": "", **fields})
 
 
 def load_json(data: bytes | str, /) -> Request:

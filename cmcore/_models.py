@@ -107,7 +107,7 @@ class Message(Typed):
     refuses a body that GSM-7 cannot carry. A loaded payload keeps what it said.
     """
 
-    sender: str
+    sender: str | None = None  # optional only where Push or MobilePush alone is listed
     recipients: tuple[str, ...]
     body: str
     body_type: BodyType | None = BodyType.AUTO

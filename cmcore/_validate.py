@@ -39,8 +39,15 @@ _screen = _kernel.load("_screen")
 MAX_MESSAGES = 1000
 MAX_VALIDITY = timedelta(hours=72)
 _TOKEN = re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
-#: What an alphanumeric sender may hold (at most 11 of them): "Sending messages", "from".
-SENDER_ALPHABET = string.ascii_letters + string.digits + " "
+#: What an alphanumeric sender may hold (at most 11 of them). "Sending messages" says "11
+#: alphanumerical characters [a-zA-Z]", but CM's own brand is "CM.com": operators take the
+#: space, the full stop, the hyphen, the underscore and the ampersand in alphanumeric senders.
+SENDER_ALPHABET = string.ascii_letters + string.digits + " .-_&"
+#: "Channel fallback": "Fallback is available for the channels: WhatsApp, Push, RCS, Viber, SMS"
+#: (MobilePush is Push's current name, "Migrating from Hybrid Push").
+FALLBACK_CHANNELS = frozenset({Channel.WHATSAPP, Channel.PUSH, Channel.MOBILE_PUSH, Channel.RCS, Channel.VIBER,
+                               Channel.SMS})
+_PUSH = frozenset({Channel.PUSH, Channel.MOBILE_PUSH})
 _ALPHA_SENDER = re.compile(f"[{re.escape(SENDER_ALPHABET)}]{{1,11}}")
 _NUMERIC_SENDER = re.compile(r"[0-9]{1,16}")
 _REFERENCE = re.compile(r"[A-Za-z0-9_]{1,32}")  # "alphanumeric"; the spec's own example uses _
@@ -86,6 +93,12 @@ def _channels(msg: Message, where: str, errors: Problems, custom: bool) -> tuple
             errors.add(f"channel {str(value)!r} is listed twice", 305, f"{where}.allowedChannels[{i}]")
         seen.add(value)
         out.append(value)
+    known = [c for c in out if isinstance(c, Channel)]
+    outside = [c.value for c in known if c not in FALLBACK_CHANNELS]
+    if len(known) > 1 and outside:
+        errors.add(f"{len(known)} channels listed, a fallback, and fallback is available only across WhatsApp, "
+                   f"Push, RCS, Viber and SMS ('Channel fallback'), not {', '.join(outside)}; send to it in a "
+                   "message of its own", 305, f"{where}.allowedChannels")
     return tuple(out)
 
 
@@ -122,11 +135,14 @@ def _traits(channels: tuple[Channel | str, ...]) -> _Traits:
     return found
 
 
-def _sender(msg: Message, where: str, errors: Problems, sms: bool) -> None:
+def _sender(msg: Message, where: str, errors: Problems, sms: bool, channels: tuple[Channel | str, ...]) -> None:
+    if msg.sender is None and channels and all(c in _PUSH for c in channels):
+        return  # Push: "The from field is optional where you can specify the sender for a fallback SMS"
     if not isinstance(msg.sender, str) or not msg.sender.strip():
-        errors.add("a message needs a sender (from)", 301, f"{where}.from")
+        errors.add("a message needs a sender (from); only a message to Push or MobilePush alone may leave it out",
+                   301, f"{where}.from")
     elif sms and not (_ALPHA_SENDER.fullmatch(msg.sender) or _NUMERIC_SENDER.fullmatch(msg.sender)):
-        errors.add(f"sender {msg.sender!r}: at most 11 letters, digits and spaces, or at most "
+        errors.add(f"sender {msg.sender!r}: at most 11 letters, digits, spaces and . - _ &, or at most "
                    "16 digits", 301, f"{where}.from")
 
 
@@ -174,10 +190,13 @@ def _body(msg: Message, where: str, errors: Problems, cut: bool, sms: bool) -> s
         errors.add(f"{sent} GSM-7, and the body holds {char!r} (U+{ord(char):04X}) at index {index}, which "
                    "GSM-7 cannot carry; set body_type=BodyType.AUTO (the gateway picks UCS-2 where needed) "
                    "or dcs=8 (always UCS-2)", 304, f"{where}.body")
-    limit = msg.max_parts
-    if isinstance(limit, int) and 1 <= limit <= MAX_PARTS:
+    limit = msg.max_parts if isinstance(msg.max_parts, int) and 1 <= msg.max_parts <= MAX_PARTS else None
+    if limit is not None or (sms and len(body) > _UNCOUNTED):
         parts = analyze(body, encoding=forced).parts
-        if parts > limit:
+        if limit is None and parts > MAX_PARTS:
+            # "SMS - Multipart": "The SMS standard theoretically permits up to 255 message parts"
+            errors.add(f"the body needs {parts} parts; an SMS has at most {MAX_PARTS}", 304, f"{where}.body")
+        elif limit is not None and parts > limit:
             if cut:
                 return truncate(body, limit, encoding=forced)
             errors.add(f"the body needs {parts} parts, more than maximumNumberOfMessageParts "
@@ -189,11 +208,20 @@ def _parts(msg: Message, where: str, errors: Problems) -> None:
     for name, value in (("minimumNumberOfMessageParts", msg.min_parts), ("maximumNumberOfMessageParts", msg.max_parts)):
         if value is not None and (type(value) is not int or not 1 <= value <= MAX_PARTS):
             errors.add(f"{name} must be a whole number from 1 to 255, not {value!r}", 305, f"{where}.{name}")
+    for given, missing in (("minimumNumberOfMessageParts", msg.max_parts), ("maximumNumberOfMessageParts", msg.min_parts)):
+        if missing is None:
+            # The older edition: "always used together"; every example of both gives both.
+            other = "maximum" if given.startswith("minimum") else "minimum"
+            errors.add(f"{given} is given without the {other}; the two are always used together (min_parts=1 "
+                       "lets the gateway send as many parts as the maximum)", 305, f"{where}.{given}")
     if type(msg.min_parts) is int and type(msg.max_parts) is int and msg.min_parts > msg.max_parts:
         errors.add(f"minimumNumberOfMessageParts {msg.min_parts} is more than the maximum "
                    f"{msg.max_parts}", 305, f"{where}.minimumNumberOfMessageParts")
 
 
+# A body of at most this many characters needs at most 255 parts in any encoding (two units a
+# character at most, 67 units a part), so its parts are counted only where a maximum is given.
+_UNCOUNTED = MAX_PARTS * 67 // 2
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # (attribute, wire key, code) of the message's own text fields that UTF-8 must carry.
 _UTF8_FIELDS = (("sender", "from", 301), ("recipients", "to", 302), ("body", "body", 304),
@@ -339,7 +367,7 @@ def _message(msg: Any, where: str, errors: Problems, options: dict[str, Any]) ->
         return None
     channels = _channels(msg, where, errors, options["allow_custom_channels"])
     phones, sms, limits = _traits(channels)
-    _sender(msg, where, errors, sms)
+    _sender(msg, where, errors, sms, channels)
     recipients = _recipients(msg, where, errors, phones, options["default_region"])
     if msg.min_parts is not None or msg.max_parts is not None:
         _parts(msg, where, errors)
@@ -387,8 +415,8 @@ def _normalised(msg: Message, recipients: tuple[str, ...], channels: tuple[Chann
 @functools.cache
 def _screen_rules() -> Any:
     """The rules of the one-pass screen, from the tables the full rules use."""
-    return _screen.rules(Message, tuple(Channel), _PHONE_CHANNELS, Channel.SMS, TEXT_LIMITS, SENDER_ALPHABET,
-                         BodyType.AUTO, gateway_form)
+    return _screen.rules(Message, tuple(Channel), _PHONE_CHANNELS, Channel.SMS, FALLBACK_CHANNELS, TEXT_LIMITS,
+                         SENDER_ALPHABET, BodyType.AUTO, gateway_form)
 
 
 def validate(

@@ -228,8 +228,13 @@ def test_load_reports_every_structural_problem() -> None:
         cmcore.load_json(raw)
     assert [(e.code, e.location) for e in info.value.errors] == [
         (103, "authentication.productToken"), (302, "msg[0].to"), (304, "msg[0].body.content"),
-        (202, "msg[0].dcs"), (301, "msg[0].from"), (203, "msg[1]")]
+        (202, "msg[0].dcs"), (203, "msg[1]")]  # a missing from is validate()'s: Push alone may leave it out
     assert info.value.code == 103
+    no_from = b'{"messages": {"authentication": {"producttoken": "' + TOKEN.encode() + b'"}, "msg": [{"to": [{"number": "0031612345678"}], "body": {"content": "hi"}}]}}'
+    assert cmcore.load_json(no_from).messages[0].sender is None
+    with pytest.raises(cmcore.PayloadError) as info:
+        cmcore.build_json(cmcore.load_json(no_from))
+    assert [(e.code, e.location) for e in info.value.errors] == [(301, "msg[0].from")]
 
 
 def test_chunk_splits_at_1000() -> None:

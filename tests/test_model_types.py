@@ -51,7 +51,7 @@ def errors(req: Request, **options: Any) -> list[tuple[int, str]]:
     (lambda: message(dcs=0.0), "Message.dcs"),
     (lambda: message(dcs="garbage"), "Message.dcs"),
     (lambda: message(body=5), "Message.body"),
-    (lambda: message(sender=None), "Message.sender"),
+    (lambda: message(sender=5), "Message.sender"),
     (lambda: message(recipients=(1,)), "Message.recipients[0]"),
     (lambda: message(rich_content={"conversation": []}), "Message.rich_content"),
     (lambda: message(validity=7200), "Message.validity"),

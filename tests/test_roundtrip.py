@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -40,10 +42,12 @@ message = st.builds(
     recipients=st.lists(st.sampled_from(NUMBERS), min_size=1, max_size=3).map(tuple),
     body=st.text(st.sampled_from(sorted(cmcore._gsm7.BASIC)), min_size=1, max_size=300),
     reference=st.none() | names, custom_grouping=st.none() | words, validity=st.none() | st.sampled_from(["2h", "30m"]),
-    min_parts=st.none() | st.just(1), max_parts=st.none() | st.just(8),
     allowed_channels=st.sampled_from([(), ("SMS",), ("RCS", "SMS"), ("RCS",)]),
     rich_content=st.none() | rich,
 ).filter(lambda m: m.rich_content is None or "RCS" in m.allowed_channels)
+# Minimum and maximum parts "always used together" (the older edition): both or neither.
+message = st.builds(lambda m, parts: m if parts is None else dataclasses.replace(m, min_parts=parts[0], max_parts=parts[1]),
+                    message, st.sampled_from([None, (1, 8)]))
 
 
 @settings(max_examples=examples(150), deadline=None)

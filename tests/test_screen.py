@@ -31,8 +31,8 @@ TOKEN = "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"
 
 
 def rules(screen: ModuleType) -> Any:
-    return screen.rules(Message, tuple(Channel), _PHONE_CHANNELS, Channel.SMS, TEXT_LIMITS,
-                        _validate.SENDER_ALPHABET, BodyType.AUTO, gateway_form)
+    return screen.rules(Message, tuple(Channel), _PHONE_CHANNELS, Channel.SMS, _validate.FALLBACK_CHANNELS,
+                        TEXT_LIMITS, _validate.SENDER_ALPHABET, BodyType.AUTO, gateway_form)
 
 
 RULES = {s: rules(s) for s in SCREENS}
@@ -125,7 +125,8 @@ def test_plain_messages_pass_the_screen(msg: Message, region: str | None) -> Non
 
 
 @pytest.mark.parametrize("fields", [
-    {"sender": "CM.com"},  # the full rules decide on punctuation
+    {"sender": "CM!"},  # not in the sender alphabet: the full rules word it
+    {"allowed_channels": ["SMS", "Facebook Messenger"]},  # no fallback to Facebook Messenger
     {"recipients": ["+3161234567"]},  # a digit short: the rules word the reason
     {"body": "x" * 8001},  # long: the rules count its parts
     {"allowed_channels": ["sms"]},  # another case: the rules read it
@@ -147,7 +148,8 @@ def test_the_text_limit_of_each_channel_is_the_rules_own(channel: Channel, limit
 
 
 @pytest.mark.parametrize("sender, plain", [("x" * 11, True), ("x" * 12, False), ("1" * 16, True), ("1" * 17, False),
-                                           ("CM Telecom1", True), ("CM_Telecom", False)])
+                                           ("CM Telecom1", True), ("CM_Telecom", True), ("CM.com", True),
+                                           ("Shop-NL & Co", False), ("Shop-NL&Co", True), ("CM!", False)])
 def test_the_sender_bounds_are_the_rules_own(sender: str, plain: bool) -> None:
     msg = Message(sender=sender, recipients=["+31612345678"], body="hi")
     assert agrees(msg, None) == [not plain] * len(SCREENS)

@@ -45,7 +45,7 @@ def _requests() -> list[Request]:
                          suggestions=(r.Suggestion(action=r.SuggestionAction.REPLY, label="OK"),))
     return [
         Request(product_token=TOKEN, messages=[Message(sender="CM Telecom", recipients=["+31 (0)76 - 572 70 00"],
-                                                       body="Hello €", reference="order_17", max_parts=8)]),
+                                                       body="Hello €", reference="order_17", min_parts=1, max_parts=8)]),
         Request(product_token=TOKEN, messages=[
             Message(sender="Shop", recipients=["0031612345678", "00447911123456"], body="Привет 😀" * 20,
                     allowed_channels=["SMS"], custom_grouping="Campaign ABC")

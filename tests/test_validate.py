@@ -41,7 +41,7 @@ def test_social_channels_take_opaque_ids() -> None:
     """Twitter, Facebook, Instagram, Google and Apple recipients are ids, not numbers."""
     ok = check(recipients=["1234567890123456789"], allowed_channels=["Twitter"], sender="1234567890")
     assert ok.messages[0].recipients == ("1234567890123456789",)
-    fails(303, "msg[0].to[0]", recipients=["1234567890123456789"], allowed_channels=["Twitter", "SMS"])
+    fails(303, "msg[0].to[0]", recipients=["1234567890123456789"], allowed_channels=["RCS", "SMS"])
 
 
 def test_sender() -> None:
@@ -121,16 +121,16 @@ def test_validity_objects_and_the_72_hour_window() -> None:
 def test_parts() -> None:
     """'SMS - Multipart': 1 <= min <= max <= 255, and the body must fit max."""
     check(min_parts=1, max_parts=8, body="a" * 1224)
-    fails(304, "msg[0].body", max_parts=8, body="a" * 1225)
+    fails(304, "msg[0].body", min_parts=1, max_parts=8, body="a" * 1225)
     fails(305, "msg[0].minimumNumberOfMessageParts", min_parts=3, max_parts=2)
-    fails(305, "msg[0].maximumNumberOfMessageParts", max_parts=256)
+    fails(305, "msg[0].maximumNumberOfMessageParts", min_parts=1, max_parts=256)
     fails(305, "msg[0].minimumNumberOfMessageParts", min_parts=0)
-    fails(304, "msg[0].body", max_parts=1, body="\u0436" * 71, dcs=8)
+    fails(304, "msg[0].body", min_parts=1, max_parts=1, body="\u0436" * 71, dcs=8)
 
 
 def test_truncation_only_when_asked() -> None:
     request = Request(product_token=TOKEN, messages=[Message(sender="CM", recipients=["0031612345678"],
-                                                              body="a" * 400, max_parts=2)])
+                                                              body="a" * 400, min_parts=1, max_parts=2)])
     assert cmcore.validate(request, truncate=True).messages[0].body == "a" * 306
     with pytest.raises(cmcore.PayloadError):
         cmcore.validate(request)
@@ -210,3 +210,57 @@ def test_an_unknown_channel_says_what_was_meant() -> None:
         cmcore.validate(req)
     first, second = info.value.errors
     assert "did you mean 'WhatsApp'?" in first.message and "did you mean" not in second.message
+
+
+def test_punctuation_operators_take_in_alphanumeric_senders() -> None:
+    """'Sending messages' says "11 alphanumerical characters [a-zA-Z]", yet CM's own brand is
+    CM.com: the space, . - _ and & are taken; other punctuation and the 12th character not."""
+    for sender in ("CM.com", "Shop-NL", "Bed_and_Bat", "B&B Hotels", "CM Telecom"):
+        check(sender=sender)
+    for sender in ("CM!", "shop@nl", "Shop/NL", "A+B", "Shop-NL.co.uk"):
+        fails(301, "msg[0].from", sender=sender)
+
+
+def test_push_alone_may_leave_the_sender_out() -> None:
+    """'Push', "Sending a message": "The from field is optional where you can specify the
+    sender for a fallback SMS": left out for Push alone; a fallback to SMS needs it."""
+    key = "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"
+    assert check(sender=None, allowed_channels=["MobilePush"], app_key=key).messages[0].sender is None
+    check(sender=None, allowed_channels=["Push"], app_key=key)
+    fails(301, "msg[0].from", sender=None, allowed_channels=["MobilePush", "SMS"], app_key=key)
+    fails(301, "msg[0].from", sender=None)
+    built = cmcore.build_json(Request(product_token=TOKEN, messages=[Message(
+        recipients=["0031612345678"], body="hi", allowed_channels=["MobilePush"], app_key=key)]))
+    assert b'"from"' not in built
+    assert cmcore.load_json(built).messages[0].sender is None
+
+
+@pytest.mark.parametrize("channels", [["WhatsApp", "SMS"], ["Viber", "RCS", "SMS"], ["MobilePush", "SMS"],
+                                      ["Push", "SMS"], ["Twitter"], ["Facebook Messenger"]])
+def test_fallback_across_the_channels_the_spec_lists(channels: list[str]) -> None:
+    """'Channel fallback': "Fallback is available for the channels: WhatsApp, Push, RCS,
+    Viber, SMS"; one channel of any kind is no fallback."""
+    check(allowed_channels=channels, recipients=["0031612345678"], app_key="0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d")
+
+
+@pytest.mark.parametrize("channels", [["Facebook Messenger", "SMS"], ["WhatsApp", "Instagram"],
+                                      ["Apple Business Chat", "SMS"], ["Twitter", "Facebook Messenger"]])
+def test_no_fallback_to_or_from_other_channels(channels: list[str]) -> None:
+    error = fails(305, "msg[0].allowedChannels", allowed_channels=channels)
+    assert "Channel fallback" in error.message
+
+
+def test_minimum_and_maximum_parts_are_always_used_together() -> None:
+    """The older edition's 'Multipart' table: MINIMUMNUMBEROFMESSAGEPARTS and
+    MAXIMUMNUMBEROFMESSAGEPARTS are "always used together"; every example gives both."""
+    check(min_parts=1, max_parts=8)
+    fails(305, "msg[0].maximumNumberOfMessageParts", max_parts=8)
+    fails(305, "msg[0].minimumNumberOfMessageParts", min_parts=1)
+
+
+def test_at_most_255_parts_without_a_maximum() -> None:
+    """'SMS - Multipart': "The SMS standard theoretically permits up to 255 message parts"."""
+    check(body="a" * 153 * 255)
+    fails(304, "msg[0].body", body="a" * (153 * 255 + 1))
+    check(body="\u0436" * 67 * 255)
+    fails(304, "msg[0].body", body="\u0436" * (67 * 255 + 1))

@@ -97,7 +97,7 @@ def test_get_golden_is_the_spec_example() -> None:
     ({"body": "a" * 161}, 304),
     ({"body": "\u20ac" * 81}, 304),
     ({"dcs": 8}, 305),
-    ({"max_parts": 2}, 305),
+    ({"min_parts": 1, "max_parts": 2}, 305),
     ({"validity": "2h"}, 305),
     ({"allowed_channels": ["Push"]}, 305),
 ])
