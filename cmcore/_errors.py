@@ -18,7 +18,7 @@ pickles. No message ever carries the product token.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 __all__ = ["CMError", "EncodingError", "PartsLimitError", "PayloadError", "ResponseError"]
 
@@ -54,8 +54,10 @@ class CMError(Exception):
 class PayloadError(CMError, ValueError):
     """A message or request breaks a rule of the gateway.
 
-    ``code`` is the gateway's error code; ``location`` says where (``msg[2].to[0]``,
-    ``body``); ``errors`` holds every problem found, this one first.
+    ``code`` is the gateway's error code; ``location`` says where, in the gateway's keys
+    (``msg[2].to[0]``, ``body``); ``field`` says it in the model's names where they differ
+    (``messages[2].recipients[0]``), else ``""``; ``errors`` holds every problem found, this
+    one first.
     """
 
     def __init__(
@@ -65,11 +67,13 @@ class PayloadError(CMError, ValueError):
         code: int = 305,
         location: str = "",
         errors: Sequence[PayloadError] = (),
+        field: str = "",
     ) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
         self.location = location
+        self.field = field
         self._errors = tuple(errors)
 
     @property
@@ -78,16 +82,26 @@ class PayloadError(CMError, ValueError):
         return self._errors or (self,)
 
     def __str__(self) -> str:
-        head = f"{self.location}: {self.message}" if self.location else self.message
+        where = f"{self.location} ({self.field})" if self.field else self.location
+        head = f"{where}: {self.message}" if where else self.message
         more = len(self._errors) - 1
         return f"{head} (and {more} more)" if more > 0 else head
+
+
+_FIELD_NAMES: list[Callable[[str], str]] = []
+
+
+def name_fields(translate: Callable[[str], str]) -> None:
+    """Register how a location in wire keys reads in the model's names (``_paths``)."""
+    _FIELD_NAMES[:] = [translate]
 
 
 class Problems(list[PayloadError]):
     """Problems found in one request, gathered so that all are reported at once."""
 
     def add(self, message: str, code: int, location: str) -> None:
-        self.append(PayloadError(message, code=code, location=location))
+        field = _FIELD_NAMES[0](location) if _FIELD_NAMES and location else ""
+        self.append(PayloadError(message, code=code, location=location, field=field))
 
     def raise_any(self, *, secret: str | Sequence[str] | None = None) -> None:
         """Raise the first problem, carrying them all in ``.errors``; do nothing if none.
@@ -103,10 +117,11 @@ class Problems(list[PayloadError]):
         found = list(self)
         for one in sorted((s for s in secrets if s), key=len, reverse=True):
             found = [PayloadError(scrub(e.message, one), code=e.code,
-                                  location=scrub(e.location, one) if len(one) >= 8 else e.location)
+                                  location=scrub(e.location, one) if len(one) >= 8 else e.location,
+                                  field=scrub(e.field, one) if len(one) >= 8 else e.field)
                      for e in found]
         first = found[0]
-        raise PayloadError(first.message, code=first.code, location=first.location, errors=found)
+        raise PayloadError(first.message, code=first.code, location=first.location, errors=found, field=first.field)
 
 
 def scrub(text: str, secret: str) -> str:

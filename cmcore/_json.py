@@ -408,3 +408,6 @@ def load_json(data: bytes | str, /) -> Request:
     loaded = [_load_msg(m, f"msg[{i}]", problems) for i, m in enumerate(msgs)]
     problems.raise_any(secret=secrets)
     return Request(product_token=ProductToken(token), messages=tuple(m for m in loaded if m is not None))
+
+
+from cmcore import _paths  # noqa: E402,F401 - names the model fields of every location (needs the codec above)
