@@ -257,10 +257,17 @@ def _status(status: Any, i: int, values: list[Any], extra: dict[str, Any]) -> No
         if found is None:
             raise ResponseError("a status report needs a status code", location=f"msg[{i}].status.code")
     values[_STATUS] = found
+    error_words = None
     if error is not None:
         delivery = _DELIVERY_ERRORS.get(error) if type(error) is str else None
         if delivery is None:
-            delivery = _code(error, f"msg[{i}].status.errorcode", _DELIVERY_ERRORS, DeliveryError)
+            text = _text(error, f"msg[{i}].status.errorcode")
+            if text is not None and any(c.isalpha() for c in text):
+                # The spec's template fills errorCode with [STATUSDESCRIPTION]: words, not a
+                # code. They are kept as the description (or in extra beside another one).
+                error_words = text
+            else:
+                delivery = _code(error, f"msg[{i}].status.errorcode", _DELIVERY_ERRORS, DeliveryError)
         values[_ERROR_CODE] = delivery
     if error_text is not None:
         values[_ERROR_TEXT] = _text(error_text, f"msg[{i}].status.errordescription")
@@ -275,6 +282,11 @@ def _status(status: Any, i: int, values: list[Any], extra: dict[str, Any]) -> No
             values[_STATUS_TEXT] = text
         elif text is not None and text != values[_STATUS_TEXT]:
             extra[f"status.{key}"] = raw
+    if error_words is not None:
+        if values[_STATUS_TEXT] is None:
+            values[_STATUS_TEXT] = error_words
+        elif error_words != values[_STATUS_TEXT]:
+            extra["status.errorcode"] = error_words
 
 
 def _fold(obj: Any, where: str) -> dict[str, Any]:

@@ -57,7 +57,19 @@ def test_times_out_of_range_or_not_ascii(time: str) -> None:
 @pytest.mark.parametrize("code", ["²", "٣", "３", "1" * 5000, "-1", "1.5", " 2 x"])
 def test_codes_are_ascii_digits(code: str) -> None:
     refused(report(msg(status={"code": code})), "msg[0].status.code")
-    refused(report(msg(status={"code": "2", "errorCode": code})), "msg[0].status.errorcode")
+    if not any(c.isalpha() for c in code):  # words in errorCode are a description, below
+        refused(report(msg(status={"code": "2", "errorCode": code})), "msg[0].status.errorcode")
+
+
+@pytest.mark.parametrize("words", ["Unknown subscriber", " 2 x", "[STATUSDESCRIPTION]"])
+def test_an_error_code_in_words_is_kept_as_the_description(words: str) -> None:
+    """The spec's status report template fills errorCode with [STATUSDESCRIPTION]: words are
+    kept as the description, or beside a description given too, and the report stands."""
+    (got,) = cmcore.parse_status_report(report(msg(status={"code": "3", "errorCode": words})))
+    assert (got.error_code, got.status_description) == (None, words)
+    (got,) = cmcore.parse_status_report(report(msg(status={"code": "3", "errorCode": words,
+                                                           "description": "Failed"})))
+    assert (got.status_description, got.extra["status.errorcode"]) == ("Failed", words)
 
 
 def test_deep_json_and_odd_keys() -> None:
