@@ -108,11 +108,11 @@ class Message(Typed):
     """
 
     sender: str | None = None  # optional only where Push or MobilePush alone is listed
-    recipients: tuple[str, ...]
+    recipients: Sequence[str]
     body: str
     body_type: BodyType | None = BodyType.AUTO
     dcs: int | None = None
-    allowed_channels: tuple[Channel | str, ...] = ()
+    allowed_channels: Sequence[Channel | str] = ()
     reference: str | None = None
     custom_grouping: str | None = None
     custom_grouping2: str | None = None
@@ -140,7 +140,7 @@ class Request:
     """A send request: the product token and one or more messages."""
 
     product_token: ProductToken
-    messages: tuple[Message, ...] = field(default=())
+    messages: Sequence[Message] = field(default=())
     #: Set by validate() on what it returns: a frozen request that passed stays valid, so the
     #: builders need not check it again. 0: not checked; 1: checked, every channel a known
     #: one; 2: checked with custom channels allowed, so it passes again only where they are.

@@ -8,6 +8,8 @@ codec; a step that is not a field of the model (an unknown key) is kept as it is
 
 from __future__ import annotations
 
+import collections.abc
+
 import dataclasses
 import functools
 import re
@@ -18,6 +20,9 @@ from cmcore import _errors, _json
 from cmcore._models import Message
 from cmcore._rich import RichContent
 
+# A sequence field is annotated tuple[X, ...] or Sequence[X]; its value is always a tuple.
+_SEQUENCES = (tuple, collections.abc.Sequence)
+
 _STEP = re.compile(r"([^.\[\]]+)((?:\[\d+\])*)")
 # Keys of a msg that are not a field of their own: the body's parts, a recipient's number.
 _MSG_STEPS = {("body", "type"): "body_type", ("body", "content"): "body"}
@@ -26,7 +31,7 @@ _MSG_STEPS = {("body", "type"): "body_type", ("body", "content"): "body"}
 def _target(hint: Any) -> type | None:
     """The model class a field's annotation leads to (through ``X | None``, ``tuple[X, ...]``)."""
     for option in typing.get_args(hint) or (hint,):
-        if typing.get_origin(option) is tuple:
+        if typing.get_origin(option) in _SEQUENCES:
             option = typing.get_args(option)[0]
         if dataclasses.is_dataclass(option):
             return option  # type: ignore[return-value]

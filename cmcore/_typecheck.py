@@ -21,11 +21,16 @@ Values are checked for their type only; their values are ``validate()``'s busine
 
 from __future__ import annotations
 
+import collections.abc
+
 import enum
 import typing
 from collections.abc import Callable, Sequence
 from types import UnionType
 from typing import Any
+
+# A sequence field is annotated tuple[X, ...] or Sequence[X]; its value is always a tuple.
+_SEQUENCES = (tuple, collections.abc.Sequence)
 
 __all__ = ["Typed", "field_kinds", "checked_init"]
 
@@ -38,7 +43,7 @@ def _name(hint: Any) -> str:
         return "None"
     if typing.get_origin(hint) is typing.Literal:
         return "str"
-    if typing.get_origin(hint) is tuple:
+    if typing.get_origin(hint) in _SEQUENCES:
         return f"a sequence of {_name(typing.get_args(hint)[0])}"
     return getattr(hint, "__name__", str(hint))
 
@@ -129,7 +134,7 @@ def _compile(hint: Any) -> tuple[frozenset[type], Convert, str]:
         elif option in (str, int, float):
             exact.update({option, int} if option is float else {option})
             converters.append(_scalar(option))
-        elif typing.get_origin(option) is tuple:
+        elif typing.get_origin(option) in _SEQUENCES:
             item_exact, item, _ = _compile(typing.get_args(option)[0])
             converters.append(_sequence(typing.get_args(option)[0], item_exact, item))
             sequence_items = item_exact if len(options) == 1 else None
@@ -175,7 +180,7 @@ def field_kinds(cls: type) -> dict[str, tuple[type[enum.Enum] | None, tuple[str,
         hint = hints[name]
         options = typing.get_args(hint) if typing.get_origin(hint) in (typing.Union, UnionType) else (hint,)
         for option in options:
-            if typing.get_origin(option) is tuple:
+            if typing.get_origin(option) in _SEQUENCES:
                 option = typing.get_args(option)[0]
             if isinstance(option, type) and issubclass(option, enum.Enum):
                 found[name] = (option, tuple(str(m.value) for m in option))
@@ -236,7 +241,7 @@ def checked_init(cls: type, *, one_item: tuple[str, ...] = (), unless: dict[str,
     importing cmcore reads no annotations; until then it has the dataclass's signature."""
     import inspect
 
-    original = cls.__init__
+    original = cls.__dict__["__init__"]
 
     def __init__(self: Any, **kwargs: Any) -> None:
         init = _make_init(cls, one_item=one_item, unless=unless, original=original)

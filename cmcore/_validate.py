@@ -93,10 +93,10 @@ def _channels(msg: Message, where: str, errors: Problems, custom: bool) -> tuple
             errors.add(f"channel {str(value)!r} is listed twice", 305, f"{where}.allowedChannels[{i}]")
         seen.add(value)
         out.append(value)
-    known = [c for c in out if isinstance(c, Channel)]
-    outside = [c.value for c in known if c not in FALLBACK_CHANNELS]
-    if len(known) > 1 and outside:
-        errors.add(f"{len(known)} channels listed, a fallback, and fallback is available only across WhatsApp, "
+    listed = [c for c in out if isinstance(c, Channel)]
+    outside = [c.value for c in listed if c not in FALLBACK_CHANNELS]
+    if len(listed) > 1 and outside:
+        errors.add(f"{len(listed)} channels listed, a fallback, and fallback is available only across WhatsApp, "
                    f"Push, RCS, Viber and SMS ('Channel fallback'), not {', '.join(outside)}; send to it in a "
                    "message of its own", 305, f"{where}.allowedChannels")
     return tuple(out)

@@ -217,10 +217,10 @@ def exact_tuple(value: object, kinds: frozenset[type]) -> tuple[Any, ...] | None
     """``value`` as a tuple where it is a tuple or a list whose items are all of exactly one
     of ``kinds`` (the tuple itself, unchanged); else ``None``, for the full check."""
     if type(value) is tuple or type(value) is list:
-        for item in value:  # type: ignore[attr-defined]
+        for item in value:
             if type(item) not in kinds:
                 return None
-        return value if type(value) is tuple else tuple(value)  # type: ignore[arg-type]
+        return value if type(value) is tuple else tuple(value)
     return None
 
 

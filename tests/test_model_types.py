@@ -4,6 +4,8 @@ and location. The product token is in no error validate() raises, wherever it wa
 
 from __future__ import annotations
 
+import collections.abc
+
 import dataclasses
 import enum
 import math
@@ -17,6 +19,9 @@ import pytest
 import cmcore
 from cmcore import Message, ProductToken, Request, rich as r
 from cmcore._rich import RICH_CLASSES
+
+# A sequence field is annotated tuple[X, ...] or Sequence[X]; its value is always a tuple.
+_SEQUENCES = (tuple, collections.abc.Sequence)
 
 TOKEN = "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"
 
@@ -93,7 +98,7 @@ def sample(hint: Any) -> Any:
     """A value of the right type for ``hint``: the first option of a union, a minimal object."""
     options = typing.get_args(hint) if typing.get_origin(hint) in (typing.Union, type(int | str)) else (hint,)
     first = next(o for o in options if o is not type(None))
-    if typing.get_origin(first) is tuple:
+    if typing.get_origin(first) in _SEQUENCES:
         return ()
     if isinstance(first, type) and issubclass(first, enum.Enum):
         return next(iter(first))
@@ -298,7 +303,7 @@ def _required(cls: type) -> dict[str, Any]:
     for f in dataclasses.fields(cls):
         if f.init and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
             hint = typing.get_args(hints[f.name])[0] if typing.get_origin(hints[f.name]) is typing.Union else hints[f.name]
-            if typing.get_origin(hint) is tuple:
+            if typing.get_origin(hint) in _SEQUENCES:
                 out[f.name] = ()
             elif hint is str:
                 out[f.name] = "x"
