@@ -450,7 +450,10 @@ def validate(
                          "(an ISO 3166 code in capitals, such as 'NL')")
     errors = Problems()
     token = request.product_token.reveal()
-    if not _TOKEN.fullmatch(token):
+    if not token.strip():
+        errors.add("no product token was given: the gateway refuses a request without one (103); pass "
+                   "Request(product_token=...) the account's token", 103, "authentication.productToken")
+    elif not _TOKEN.fullmatch(token):
         errors.add("the product token is not in the gateway's form (8-4-4-4-12 hexadecimal "
                    "digits); it is not shown here", 103, "authentication.productToken")
     if not request.messages:

@@ -264,3 +264,12 @@ def test_at_most_255_parts_without_a_maximum() -> None:
     fails(304, "msg[0].body", body="a" * (153 * 255 + 1))
     check(body="\u0436" * 67 * 255)
     fails(304, "msg[0].body", body="\u0436" * (67 * 255 + 1))
+
+
+@pytest.mark.parametrize("token", ["", "   "])
+def test_a_missing_product_token_is_a_clear_error(token: str) -> None:
+    with pytest.raises(cmcore.PayloadError) as info:
+        cmcore.validate(Request(product_token=token, messages=[Message(sender="CM", recipients=["0031612345678"],
+                                                                       body="hi")]))
+    assert (info.value.code, info.value.location) == (103, "authentication.productToken")
+    assert info.value.message.startswith("no product token was given")
