@@ -25,8 +25,9 @@ TemplatePolicy = Literal["deterministic", "fallback"]
 #: WhatsApp "Template": component types, and the sub-types of a button component.
 ComponentType = Literal["header", "body", "footer", "button"]
 ButtonSubType = Literal["quick_reply", "url"]
-#: WhatsApp "Template": parameter types (header: image, document, video or text; body and footer: text).
-ParameterType = Literal["text", "currency", "date_time", "image", "document", "video"]
+#: WhatsApp "Template": parameter types (header: image, document, video or text; body and footer: text);
+#: "payload" is a quick_reply button's ("Example interactive template message").
+ParameterType = Literal["text", "currency", "date_time", "image", "document", "video", "payload"]
 #: WhatsApp "Interactive messages": the message types, and the header types.
 InteractiveType = Literal["list", "button"]
 HeaderType = Literal["text", "image", "video", "document"]

@@ -21,7 +21,7 @@ media = st.builds(r.Media, media_uri=st.just("https://cm.com/x.jpg"), media_name
                   mime_type=st.none() | st.just("image/jpeg"))
 location = st.builds(r.Location, latitude=st.floats(-90, 90) | st.just("51.603802"),
                      longitude=st.floats(-180, 180) | st.just("4.770821"), label=st.none() | words)
-contact = st.builds(r.Contact, name=st.builds(r.ContactName, formatted_name=words),
+contact = st.builds(r.Contact, name=st.builds(r.ContactName, formatted_name=words, last_name=words),
                     phones=st.lists(st.builds(r.ContactPhone, phone=st.sampled_from(NUMBERS)), max_size=2).map(tuple))
 item = st.one_of(
     st.builds(r.ConversationItem, text=words),
