@@ -31,7 +31,7 @@ from cmcore._phone import (
     phone_info,
     warm_up,
 )
-from cmcore._query import build_query, query_request
+from cmcore._query import build_query, load_query, query_request
 from cmcore._reports import (
     DeliveryReceipt,
     MessageState,
@@ -58,6 +58,7 @@ from cmcore._sms import (
 )
 from cmcore._validate import normalize_phone, validate, validity_string
 from cmcore._xml import build_xml, xml_request
+from cmcore._xml_load import load_xml
 from cmcore._smart import (
     SMART_REPLACEMENTS,
     CharInfo,
@@ -128,7 +129,9 @@ __all__ = [
     "explain",
     "json_request",
     "load_json",
+    "load_query",
     "load_rich_content",
+    "load_xml",
     "normalize_phone",
     "normalize_phones",
     "phone_info",

@@ -1,17 +1,25 @@
-"""The XML interface (``gateway.ashx``): ``build_xml()`` with lxml; the only module that knows
-the XML element names.
+"""The XML interface (``gateway.ashx``): ``build_xml()``; with ``_xml_load`` (``load_xml()``),
+the only modules that know the XML element names.
 
 Source: CM spec, "XML Protocol" and its examples. Element names are upper case, ``<TO>``
-repeats, ``<BODY TYPE="AUTO">`` asks for auto-detection. XML is for SMS and Push only: other
-channels, rich content and validity are typed errors, and so is text that XML 1.0 cannot
-carry (control characters, lone surrogates, U+FFFE and U+FFFF).
+repeats, ``<BODY TYPE="AUTO">`` asks for auto-detection. The text of every element escapes
+the five characters of the spec's table (``"`` as ``&quot;``, ``'`` as ``&apos;``, ``<``, ``>``
+and ``&``), and a carriage return as ``&#13;``, which a parser would otherwise read as a
+line feed. XML is for SMS and Push only: other channels, rich content and validity are typed
+errors, and so is text that XML 1.0 cannot carry (control characters, lone surrogates,
+U+FFFE and U+FFFF).
+
+Push comes in the spec's two forms. "Push - xml" is an SMS message that allows Push alone:
+``<CHANNEL>SMS</CHANNEL>`` and ``<ALLOWEDCHANNELS>Push</ALLOWEDCHANNELS>`` after the body.
+"Hybrid - xml" is ``<CHANNEL>Push</CHANNEL>`` with the ``<APPKEY>`` before the body and no
+``ALLOWEDCHANNELS``: Push, falling back to SMS, which is ``allowed_channels=(PUSH, SMS)`` (the
+older edition's JSON example with the same body text, "This message will be delivered as a
+push message.", lists ``["Push", "SMS"]``).
 """
 
 from __future__ import annotations
 
 import re
-
-from lxml import etree
 
 from cmcore._errors import PayloadError, Problems
 from cmcore._json import XML_ENDPOINT, HttpRequest
@@ -19,8 +27,11 @@ from cmcore._models import Channel, Message, Request
 from cmcore._validate import validate
 
 _XML_CHANNELS = {Channel.SMS, Channel.PUSH}
-_DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>\n'
+_HYBRID = (Channel.PUSH, Channel.SMS)
+_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;", "\r": "&#13;"})
+_PLAIN = re.compile(r"[^&<>\"'\r]*")
 
 
 def _check(msg: Message, where: str) -> list[PayloadError]:
@@ -30,8 +41,7 @@ def _check(msg: Message, where: str) -> list[PayloadError]:
             problems.append(PayloadError(f"the XML interface sends SMS and Push only, not {str(channel)!r}; "
                                          "use build_json()", code=305, location=f"{where}.allowedChannels[{i}]"))
     if msg.validity is not None:
-        problems.append(PayloadError("the XML interface takes no validity; use build_json()",
-                                     code=305, location=f"{where}.validity"))
+        problems.append(PayloadError(_NO_VALIDITY, code=305, location=f"{where}.validity"))
     if msg.rich_content is not None:
         problems.append(PayloadError("the XML interface sends no rich content; use build_json()",
                                      code=305, location=f"{where}.richContent"))
@@ -47,48 +57,64 @@ def _check(msg: Message, where: str) -> list[PayloadError]:
     return problems
 
 
-def _text(parent: etree._Element, tag: str, value: object) -> None:
+# Neither edition names a validity element for XML: its examples and its parameter table
+# (PRODUCTTOKEN, MSG, FROM, TO, BODY, DCS, REFERENCE, the parts, APPKEY) have none, and
+# "Validity period" shows JSON only. A guessed <VALIDITY> could be ignored by the gateway,
+# and the message sent without the expiry its sender asked for.
+_NO_VALIDITY = "the XML interface takes no validity (the spec names no XML element for it); use build_json()"
+
+
+def _escape(text: str) -> str:
+    return text if _PLAIN.fullmatch(text) else text.translate(_ESCAPES)
+
+
+def _element(parts: list[str], tag: str, value: object) -> None:
     if value is not None:
-        etree.SubElement(parent, tag).text = str(value)
+        parts.append(f"<{tag}>{_escape(str(value))}</{tag}>")
 
 
-def _msg(root: etree._Element, msg: Message) -> None:
-    element = etree.SubElement(root, "MSG")
-    push_only = msg.allowed_channels == (Channel.PUSH,) and msg.app_key is not None
-    _text(element, "CHANNEL", "Push" if push_only else "SMS")
-    _text(element, "FROM", msg.sender)
+def _msg(parts: list[str], msg: Message) -> None:
+    """Write one ``<MSG>``: the "Hybrid - xml" form for Push with SMS fallback, else SMS with
+    its allowed channels after the body, as "Push - xml" writes them."""
+    hybrid = msg.allowed_channels == _HYBRID
+    parts.append("<MSG>")
+    _element(parts, "CHANNEL", "Push" if hybrid else "SMS")
+    _element(parts, "FROM", msg.sender)
     for to in msg.recipients:
-        _text(element, "TO", to)
-    _text(element, "DCS", msg.dcs)
-    _text(element, "MINIMUMNUMBEROFMESSAGEPARTS", msg.min_parts)
-    _text(element, "MAXIMUMNUMBEROFMESSAGEPARTS", msg.max_parts)
-    body = etree.SubElement(element, "BODY")
-    if msg.body_type is not None:
-        body.set("TYPE", msg.body_type.value.upper())
-    body.text = msg.body
-    _text(element, "REFERENCE", msg.reference)
-    _text(element, "CUSTOMGROUPING", msg.custom_grouping)
-    _text(element, "CUSTOMGROUPING2", msg.custom_grouping2)
-    _text(element, "CUSTOMGROUPING3", msg.custom_grouping3)
-    for channel in msg.allowed_channels:
-        _text(element, "ALLOWEDCHANNELS", channel)
-    _text(element, "APPKEY", msg.app_key)
+        _element(parts, "TO", to)
+    _element(parts, "DCS", msg.dcs)
+    _element(parts, "MINIMUMNUMBEROFMESSAGEPARTS", msg.min_parts)
+    _element(parts, "MAXIMUMNUMBEROFMESSAGEPARTS", msg.max_parts)
+    if hybrid:
+        _element(parts, "APPKEY", msg.app_key)
+    kind = "" if msg.body_type is None else f' TYPE="{msg.body_type.value.upper()}"'
+    parts.append(f"<BODY{kind}>{_escape(msg.body)}</BODY>")
+    _element(parts, "REFERENCE", msg.reference)
+    _element(parts, "CUSTOMGROUPING", msg.custom_grouping)
+    _element(parts, "CUSTOMGROUPING2", msg.custom_grouping2)
+    _element(parts, "CUSTOMGROUPING3", msg.custom_grouping3)
+    if not hybrid:
+        for channel in msg.allowed_channels:
+            _element(parts, "ALLOWEDCHANNELS", channel)
+        _element(parts, "APPKEY", msg.app_key)
+    parts.append("</MSG>")
 
 
 def build_xml(request: Request, /) -> bytes:
-    """Return the XML document of ``request`` for ``gateway.ashx``, validated first.
+    """Return the XML document of ``request`` for ``gateway.ashx``, validated first; UTF-8.
 
     Raises ``PayloadError`` with every problem found, including what XML cannot send.
     """
     checked = validate(request)
     problems = [p for i, m in enumerate(checked.messages) for p in _check(m, f"msg[{i}]")]
     Problems(problems).raise_any(secret=checked.product_token.reveal())
-    root = etree.Element("MESSAGES")
-    auth = etree.SubElement(root, "AUTHENTICATION")
-    _text(auth, "PRODUCTTOKEN", checked.product_token.reveal())
+    parts = [_DECLARATION, "<MESSAGES><AUTHENTICATION>"]
+    _element(parts, "PRODUCTTOKEN", checked.product_token.reveal())
+    parts.append("</AUTHENTICATION>")
     for msg in checked.messages:
-        _msg(root, msg)
-    return _DECLARATION + etree.tostring(root, encoding="utf-8")
+        _msg(parts, msg)
+    parts.append("</MESSAGES>")
+    return "".join(parts).encode("utf-8")
 
 
 def xml_request(request: Request, /, *, endpoint: str = XML_ENDPOINT) -> HttpRequest:

@@ -99,7 +99,7 @@ def test_get_golden_is_the_spec_example() -> None:
     ({"dcs": 8}, 305),
     ({"min_parts": 1, "max_parts": 2}, 305),
     ({"validity": "2h"}, 305),
-    ({"allowed_channels": ["Push"]}, 305),
+    ({"allowed_channels": ["Push"], "app_key": "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"}, 305),
 ])
 def test_get_refuses_and_says_post(fields: dict[str, object], code: int) -> None:
     base: dict[str, object] = {"sender": "SenderName", "recipients": ["00447911123456"], "body": "x"}

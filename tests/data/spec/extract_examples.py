@@ -1,16 +1,21 @@
-"""Copy every JSON example of both spec editions into examples/, verbatim (run by hand).
+"""Copy every JSON and XML example and every GET example URL of both spec editions into
+examples/, verbatim (run by hand).
 
     python tests/data/spec/extract_examples.py ../shared/spec
+
+A JSON example starts at a line "{" and ends where its braces balance; an XML example starts
+at a line that opens "<?xml" or "<MESSAGES>" and ends at the line "</MESSAGES>"; a GET
+example is a line that starts with a gateway.ashx URL and a query.
 """
 
 import sys
 from pathlib import Path
 
 here = Path(__file__).parent / "examples"
-for edition, name in (("current", "business-messaging-api.txt"), ("older", "business-messaging-api-older.txt")):
-    lines = (Path(sys.argv[1]) / name).read_text(encoding="utf-8").splitlines()
-    count = 0
-    i = 0
+
+
+def json_blocks(lines: list[str]) -> list[tuple[int, list[str]]]:
+    found, i = [], 0
     while i < len(lines):
         if lines[i].rstrip() == "{" and i > 0:
             depth, block = 0, []
@@ -19,8 +24,32 @@ for edition, name in (("current", "business-messaging-api.txt"), ("older", "busi
                 depth += lines[j].count("{") - lines[j].count("}")
                 if depth <= 0:
                     break
-            count += 1
-            (here / f"{edition}-{count:02d}-line{i + 1}.json").write_text("\n".join(block) + "\n", encoding="utf-8")
+            found.append((i, block))
             i = j
         i += 1
-    print(edition, count)
+    return found
+
+
+def xml_blocks(lines: list[str]) -> list[tuple[int, list[str]]]:
+    found, i = [], 0
+    while i < len(lines):
+        if lines[i].startswith("<?xml") or lines[i].rstrip() == "<MESSAGES>":
+            j = next(j for j in range(i, len(lines)) if lines[j].strip() == "</MESSAGES>")
+            found.append((i, lines[i:j + 1]))
+            i = j
+        i += 1
+    return found
+
+
+def get_lines(lines: list[str]) -> list[tuple[int, list[str]]]:
+    return [(i, [line]) for i, line in enumerate(lines) if line.startswith("https://") and "gateway.ashx?" in line]
+
+
+for edition, name in (("current", "business-messaging-api.txt"), ("older", "business-messaging-api-older.txt")):
+    lines = (Path(sys.argv[1]) / name).read_text(encoding="utf-8").splitlines()
+    for finder, kind, ext in ((json_blocks, "", "json"), (xml_blocks, "xml", "xml"), (get_lines, "get", "url")):
+        blocks = finder(lines)
+        for count, (i, block) in enumerate(blocks, 1):
+            (here / f"{edition}-{kind}{count:02d}-line{i + 1}.{ext}").write_text("\n".join(block) + "\n",
+                                                                                 encoding="utf-8")
+        print(edition, ext, len(blocks))
