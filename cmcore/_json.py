@@ -8,6 +8,8 @@ as the gateway does, and reports unknown keys and duplicates instead of dropping
 
 from __future__ import annotations
 
+import collections.abc
+
 import dataclasses
 import enum
 import functools
@@ -24,7 +26,11 @@ import orjson
 from cmcore._errors import PayloadError, Problems
 from cmcore._models import BodyType, Message, ProductToken, Request
 from cmcore import _kernel, _rich
+from cmcore._rules import viber
 from cmcore._validate import MAX_MESSAGES, camel, validate
+
+# A sequence field is annotated tuple[X, ...] or Sequence[X]; its value is always a tuple.
+_SEQUENCES = (tuple, collections.abc.Sequence)
 
 _wire = _kernel.load("_wire")
 
@@ -88,7 +94,7 @@ def _is(hint: Any, value: Any) -> bool:
         return type(value) is int
     if hint is str or typing.get_origin(hint) is typing.Literal or (isinstance(hint, type) and issubclass(hint, enum.Enum)):
         return isinstance(value, str)
-    if typing.get_origin(hint) is tuple:
+    if typing.get_origin(hint) in _SEQUENCES:
         return isinstance(value, list)
     return isinstance(value, dict) and dataclasses.is_dataclass(hint)
 
@@ -107,10 +113,10 @@ def _load(hint: Any, value: Any, where: str, problems: Problems) -> Any:
         problems.add(f"expected {names}, got {_kind(value)}", 202, where)
         return None
     if not _is(hint, value):
-        name = "an array" if origin is tuple else getattr(hint, "__name__", str(hint))
+        name = "an array" if origin in _SEQUENCES else getattr(hint, "__name__", str(hint))
         problems.add(f"expected {name}, got {_kind(value)}", 202, where)
         return None
-    if origin is tuple:
+    if origin in _SEQUENCES:
         return tuple(_load(typing.get_args(hint)[0], item, f"{where}[{i}]", problems) for i, item in enumerate(value))
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
         found = next((m for m in hint if m.value.lower() == value.lower()), None)
@@ -196,10 +202,12 @@ def build_json(request: Request, /, *, allow_custom_channels: bool = False) -> b
 
 def json_request(request: Request, /, *, endpoint: str = JSON_ENDPOINT,
                  allow_custom_channels: bool = False) -> HttpRequest:
-    """The POST a transport sends for ``request`` to a JSON endpoint."""
+    """The POST a transport sends for ``request`` to a JSON endpoint. A request with a message
+    that lists Viber goes to ``JSON_ENDPOINT`` only (spec, "Viber"): another raises ``PayloadError``."""
+    body = build_json(request, allow_custom_channels=allow_custom_channels)
+    viber.check_endpoint(request, endpoint)
     return HttpRequest(method="POST", url=endpoint,
-                       headers=(("Content-Type", "application/json; charset=utf-8"),),
-                       body=build_json(request, allow_custom_channels=allow_custom_channels))
+                       headers=(("Content-Type", "application/json; charset=utf-8"),), body=body)
 
 
 def chunk(request: Request, /, size: int = MAX_MESSAGES) -> list[Request]:

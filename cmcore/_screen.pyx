@@ -13,7 +13,8 @@ tests hold it to the rules on both kernels.
 A message is plain when it is exactly a ``Message`` and it has no rich content, validity,
 part limits, dcs, app key or a body type but ``auto``. What is then checked:
 - channels: members of ``Channel`` or their exact names, none twice; more than one only
-  among the channels that fallback is available for;
+  among the channels that fallback is available for; none whose rules read more than rich
+  content (those messages take the full rules);
 - sender (301): not blank; where SMS may carry the message, 1 to 11 characters of the
   alphanumeric alphabet or 1 to 16 digits;
 - recipients (302, 303): at least one, each a non-blank str, and where they are phone
@@ -83,7 +84,7 @@ cdef class Rules:
     cdef Py_ssize_t recipients_at, channels_at
     cdef tuple members
     cdef dict names
-    cdef unsigned long long phone_mask, sms_mask, fallback_mask
+    cdef unsigned long long phone_mask, sms_mask, fallback_mask, full_mask
     cdef Py_ssize_t limits[MAX_CHANNELS]
     cdef unsigned char sender_chars[128]
     cdef object auto
@@ -91,10 +92,11 @@ cdef class Rules:
 
 
 def rules(message_class: type, members: tuple, phone_channels: frozenset, sms: object, fallback: frozenset,
-          limits: dict, sender_alphabet: str, auto: object, gateway: object) -> Rules:
+          full: frozenset, limits: dict, sender_alphabet: str, auto: object, gateway: object) -> Rules:
     """The rules for ``screen()``: the message class (its slots are read directly), the
     channel members in order, which take phone numbers, the SMS member, the channels a
-    message of more than one channel may list (a fallback), the text limit of
+    message of more than one channel may list (a fallback), the channels whose messages
+    always take the full rules (``full``: rules on more than rich content), the text limit of
     each channel that has one, the characters of an alphanumeric sender, the ``auto`` body
     type, and ``gateway(text, region) -> str | None``, the phone kernel's gateway form."""
     cdef Rules r = Rules.__new__(Rules)
@@ -116,7 +118,7 @@ def rules(message_class: type, members: tuple, phone_channels: frozenset, sms: o
     r.channels_at = names.index("allowed_channels")
     r.members = tuple(members)
     r.names = {str(m.value): m for m in members}
-    r.phone_mask = r.sms_mask = r.fallback_mask = 0
+    r.phone_mask = r.sms_mask = r.fallback_mask = r.full_mask = 0
     for i in range(len(members)):
         if members[i] in phone_channels:
             r.phone_mask |= 1ULL << i
@@ -124,6 +126,8 @@ def rules(message_class: type, members: tuple, phone_channels: frozenset, sms: o
             r.sms_mask |= 1ULL << i
         if members[i] in fallback:
             r.fallback_mask |= 1ULL << i
+        if members[i] in full:
+            r.full_mask |= 1ULL << i
         r.limits[i] = limits.get(members[i], -1)
     for i in range(128):
         r.sender_chars[i] = 0
@@ -253,6 +257,8 @@ def screen(msg: object, Rules r, region: object) -> object:
         if out_channels is not None:
             out_channels.append(item)
     if mask & (mask - 1) and mask & ~r.fallback_mask:  # more than one channel: a fallback
+        return None
+    if mask & r.full_mask:
         return None
     # sender
     sender = <object>v[F_SENDER]

@@ -24,7 +24,7 @@ class Rules:
     """What ``screen()`` needs to know, made once by ``rules()``."""
 
     __slots__ = ("message_class", "fields", "descriptors", "members", "names", "phone_mask", "sms_mask",
-                 "fallback_mask", "limits", "sender_chars", "auto", "gateway")
+                 "fallback_mask", "full_mask", "limits", "sender_chars", "auto", "gateway")
 
     message_class: type
     fields: tuple[str, ...]
@@ -34,6 +34,7 @@ class Rules:
     phone_mask: int
     sms_mask: int
     fallback_mask: int
+    full_mask: int
     limits: tuple[int, ...]
     sender_chars: frozenset[str]
     auto: object
@@ -41,7 +42,7 @@ class Rules:
 
 
 def rules(message_class: type, members: tuple[Any, ...], phone_channels: frozenset[Any], sms: object,
-          fallback: frozenset[Any], limits: dict[Any, int], sender_alphabet: str, auto: object,
+          fallback: frozenset[Any], full: frozenset[Any], limits: dict[Any, int], sender_alphabet: str, auto: object,
           gateway: Callable[[str, str | None], str | None]) -> Rules:
     """The rules for ``screen()``; see the compiled kernel."""
     if len(members) > _MAX_CHANNELS:
@@ -60,6 +61,7 @@ def rules(message_class: type, members: tuple[Any, ...], phone_channels: frozens
     r.phone_mask = sum(1 << i for i, m in enumerate(members) if m in phone_channels)
     r.sms_mask = sum(1 << i for i, m in enumerate(members) if m is sms)
     r.fallback_mask = sum(1 << i for i, m in enumerate(members) if m in fallback)
+    r.full_mask = sum(1 << i for i, m in enumerate(members) if m in full)
     r.limits = tuple(limits.get(m, -1) for m in members)
     if any(ord(c) >= 128 for c in sender_alphabet):
         raise ValueError("rules(): the sender alphabet is ASCII")
@@ -126,6 +128,8 @@ def screen(msg: Any, r: Rules, region: str | None) -> Any:
         if out_channels is not None:
             out_channels.append(item)
     if mask & (mask - 1) and mask & ~r.fallback_mask:  # more than one channel: a fallback
+        return None
+    if mask & r.full_mask:
         return None
     sender = values["sender"]
     if type(sender) is not str or not sender.strip() or not _utf8_safe(sender):

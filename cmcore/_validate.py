@@ -28,7 +28,7 @@ from cmcore._errors import PayloadError, Problems
 from cmcore._models import _PHONE_CHANNELS, AMSTERDAM, BodyType, Channel, Message, ProductToken, Request
 from cmcore._phone import gateway_form, phone_info, region_argument
 from cmcore._rich import RichContent
-from cmcore._rules import TEXT_LIMITS, check_message
+from cmcore._rules import MESSAGE_RULES, TEXT_LIMITS, check_message
 from cmcore._sms import MAX_PARTS, Encoding, analyze, truncate
 from cmcore._typecheck import field_kinds
 from cmcore import _gsm7, _kernel
@@ -415,8 +415,8 @@ def _normalised(msg: Message, recipients: tuple[str, ...], channels: tuple[Chann
 @functools.cache
 def _screen_rules() -> Any:
     """The rules of the one-pass screen, from the tables the full rules use."""
-    return _screen.rules(Message, tuple(Channel), _PHONE_CHANNELS, Channel.SMS, FALLBACK_CHANNELS, TEXT_LIMITS,
-                         SENDER_ALPHABET, BodyType.AUTO, gateway_form)
+    return _screen.rules(Message, tuple(Channel), _PHONE_CHANNELS, Channel.SMS, FALLBACK_CHANNELS, MESSAGE_RULES,
+                         TEXT_LIMITS, SENDER_ALPHABET, BodyType.AUTO, gateway_form)
 
 
 def validate(

@@ -54,7 +54,8 @@ def test_broken_examples_are_refused(path: Path) -> None:
 
 # The spec's placeholders fail the build, each with the gateway's code: "your product token"
 # is no token (103); 00316012345678 is a Dutch mobile number with one digit too many and
-# "Recipients phone number" no number at all (303).
+# "Recipients phone number" no number at all (303); Push's "Your channel account" is no channel
+# account id, which is a UUID (305).
 PLACEHOLDER_TOKEN = {103}
 
 
@@ -98,10 +99,14 @@ def test_examples_load_and_their_placeholders_fail_the_build(path: Path) -> None
     expected = PLACEHOLDER_TOKEN if re.search(rb"your product token", raw, re.I) else set()
     if b"00316012345678" in raw or b"Recipients phone number" in raw:
         expected = expected | {303}
+    if b'"Your channel account"' in raw:  # Push's appkey placeholder: no channel account id (a UUID)
+        expected = expected | {305}
     if path.name == OLD_VIBER:
         expected = expected | {305}
     if re.search(rb'"validity": "20', raw):  # an absolute validity of 2017: past, by the clock
         expected = expected | {305}
+    if b"Your snowflake" in raw:  # Twitter's placeholders: no snowflakes (64-bit unsigned integers)
+        expected = expected | {301, 302}
     assert codes == expected
     if not codes:
         assert cmcore.build_json(cmcore.load_json(built)) == built
@@ -110,7 +115,9 @@ def test_examples_load_and_their_placeholders_fail_the_build(path: Path) -> None
 def repaired(raw: str) -> str:
     """An example with its placeholders given real values."""
     for placeholder, value in (("your product token", TOKEN), ("Your product token", TOKEN),
-                               ("00316012345678", "0031612345678"), ("Recipients phone number", "0031612345678")):
+                               ("00316012345678", "0031612345678"), ("Recipients phone number", "0031612345678"),
+                               ("Your channel account", "9b2f6d1e-3c4a-4f5b-8e7d-1a2b3c4d5e6f"),
+                               ("Your snowflake", "1263071591262494721"), ("Recipients Snowflake", "1263071591262494722")):
         raw = raw.replace(placeholder, value)
     return raw
 

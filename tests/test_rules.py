@@ -15,8 +15,14 @@ TOKEN = "6f3a1c2e-9b4d-4e8f-a1b2-c3d4e5f60718"
 A = r.SuggestionAction
 
 
+SNOWFLAKES = ("1263071591262494721", "1263071591262494722")  # Twitter's ids: 64-bit unsigned integers
+
+
 def build(channels: list[str], rich: r.RichContent, recipient: str = "id-1", body: str = "") -> bytes:
-    msg = Message(sender="CM", recipients=[recipient], body=body, allowed_channels=channels, rich_content=rich)
+    sender = "CM"
+    if channels == ["Twitter"]:
+        sender, recipient = SNOWFLAKES[0], SNOWFLAKES[1] if recipient == "id-1" else recipient
+    msg = Message(sender=sender, recipients=[recipient], body=body, allowed_channels=channels, rich_content=rich)
     return cmcore.build_json(Request(product_token=TOKEN, messages=[msg]))
 
 

@@ -20,7 +20,7 @@ from cmcore import Channel, Message, Request, _screen_py, _validate
 from cmcore._errors import Problems
 from cmcore._models import _PHONE_CHANNELS, BodyType
 from cmcore._phone import gateway_form
-from cmcore._rules import TEXT_LIMITS
+from cmcore._rules import MESSAGE_RULES, TEXT_LIMITS
 
 from conftest import compiled as compiled_kernel
 from conftest import examples
@@ -32,7 +32,7 @@ TOKEN = "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"
 
 def rules(screen: ModuleType) -> Any:
     return screen.rules(Message, tuple(Channel), _PHONE_CHANNELS, Channel.SMS, _validate.FALLBACK_CHANNELS,
-                        TEXT_LIMITS, _validate.SENDER_ALPHABET, BodyType.AUTO, gateway_form)
+                        MESSAGE_RULES, TEXT_LIMITS, _validate.SENDER_ALPHABET, BodyType.AUTO, gateway_form)
 
 
 RULES = {s: rules(s) for s in SCREENS}

@@ -12,6 +12,8 @@ from cmcore import Channel, Message, Request
 
 TOKEN = "6f3a1c2e-9b4d-4e8f-a1b2-c3d4e5f60718"
 
+APP_KEY = "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"  # a Push channel account id: a UUID
+
 
 def check(now: datetime | None = None, **fields: object) -> Request:
     base: dict[str, object] = {"sender": "CM Telecom", "recipients": ["0031612345678"], "body": "Hello"}
@@ -149,7 +151,8 @@ def test_channels() -> None:
     """'Sending messages' and 'Channel fallback': exact names, caller's order, no duplicates."""
     assert check(allowed_channels=["WhatsApp", "SMS"]).messages[0].allowed_channels == (Channel.WHATSAPP, Channel.SMS)
     for name in ("Apple Business Chat", "Apple Messages for Business", "iMessage", "MobilePush", "RCS", "Viber", "Push"):
-        assert check(allowed_channels=[name]).messages[0].allowed_channels[0].value == name  # type: ignore[union-attr]
+        key = APP_KEY if "Push" in name else None
+        assert check(allowed_channels=[name], app_key=key).messages[0].allowed_channels[0].value == name  # type: ignore[union-attr]
     # names ignore case, as the gateway reads them (issue: the spec writes "mobilepush"); so a
     # name given twice in two spellings is listed twice
     assert check(allowed_channels=["whatsapp"]).messages[0].allowed_channels == (Channel.WHATSAPP,)
@@ -197,7 +200,8 @@ def test_a_checked_request_is_not_checked_twice() -> None:
                                             ("sms", Channel.SMS), ("GOOGLE BUSINESS MESSAGES", Channel.GOOGLE_BUSINESS_MESSAGES)])
 def test_channel_names_ignore_case_and_are_written_canonically(given: str, channel: Channel) -> None:
     req = cmcore.Request(product_token=TOKEN, messages=[cmcore.Message(
-        sender="CM", recipients=["0031612345678"], body="hi", allowed_channels=[given])])
+        sender="CM", recipients=["0031612345678"], body="hi", allowed_channels=[given],
+        app_key=APP_KEY if channel is Channel.MOBILE_PUSH else None)])
     checked = cmcore.validate(req)
     assert checked.messages[0].allowed_channels == (channel,)
     assert f'"allowedChannels":["{channel.value}"]'.encode() in cmcore.build_json(checked)
@@ -240,7 +244,8 @@ def test_push_alone_may_leave_the_sender_out() -> None:
 def test_fallback_across_the_channels_the_spec_lists(channels: list[str]) -> None:
     """'Channel fallback': "Fallback is available for the channels: WhatsApp, Push, RCS,
     Viber, SMS"; one channel of any kind is no fallback."""
-    check(allowed_channels=channels, recipients=["0031612345678"], app_key="0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d")
+    ids = {"sender": "1263071591262494721", "recipients": ["1263071591262494722"]} if channels == ["Twitter"] else {}
+    check(allowed_channels=channels, app_key=APP_KEY, **{"recipients": ["0031612345678"], **ids})
 
 
 @pytest.mark.parametrize("channels", [["Facebook Messenger", "SMS"], ["WhatsApp", "Instagram"],

@@ -17,14 +17,19 @@ from datetime import datetime
 
 from cmcore._errors import Problems
 from cmcore._models import Channel, Message
-from cmcore._rules import _common, facebook, google, viber, whatsapp
+from cmcore._rules import _common, apple, facebook, google, instagram, push, twitter, viber, whatsapp
 from cmcore._rules._common import TEXT_LIMITS
 from cmcore._rules._scope import Scope
 
-__all__ = ["TEXT_LIMITS", "Scope", "check_message"]
+__all__ = ["MESSAGE_RULES", "TEXT_LIMITS", "Scope", "check_message"]
 
 #: Each module's ``check(msg, where, scope, problems)``, in the order their problems are listed.
-CHECKS = (_common.check, whatsapp.check, facebook.check, google.check, viber.check)
+CHECKS = (_common.check, whatsapp.check, facebook.check, google.check, viber.check, instagram.check,
+          twitter.check, twitter.check_ids, apple.check, push.check)
+#: The channels with rules on more than a message's rich content and text length (Twitter's
+#: snowflake ids; Push's appKey and size): validate()'s screen leaves messages listing them to
+#: the full rules.
+MESSAGE_RULES = frozenset({Channel.TWITTER, Channel.PUSH, Channel.MOBILE_PUSH})
 
 
 def check_message(msg: Message, where: str, channels: tuple[Channel | str, ...], p: Problems, *,

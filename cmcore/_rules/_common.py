@@ -8,8 +8,11 @@ for ``validate()``'s screen.
 
 from __future__ import annotations
 
-from cmcore._errors import Problems
+import re
+
+from cmcore._errors import Problems, shown
 from cmcore._models import Channel, Message
+from cmcore._phone import phone_info
 from cmcore._rich import ConversationItem, RichContent, Suggestion, SuggestionAction
 from cmcore._rules._scope import APPLE, FB, GBM, IG, TW, Scope, items, rich_of, suggestions
 
@@ -43,6 +46,33 @@ _CONTENT = ("text", "media", "location", "contacts", "template", "interactive", 
             "time_picker", "oauth2", "carousel")
 
 
+# "Dial": "PhoneNumber: The number to call (in international format)": "+", the country code
+# and the number (ITU-T E.123, as the spec's "+310612345"), digits that spaces, dashes, dots or
+# brackets may separate (E.123, RFC 3966), at most 15 digits (E.164).
+_INTERNATIONAL = re.compile(r"\+[0-9](?:[0-9 ().-]*[0-9])?", re.ASCII)
+MAX_DIGITS = 15
+
+
+def _dial_number(number: str, where: str, p: Problems) -> None:
+    """"Dial": the number in international format, as phonenumbers reads one: a country code it
+    knows, then a number. Whether the number is assigned in its country is not asked: the
+    spec's own example is not, and metadata lags behind new ranges."""
+    digits = sum(c.isdigit() for c in number)
+    fix = "write '+', the country code and the number, such as '+31765727000'"
+    if number.startswith("00"):
+        problem = f"not in international format; {fix} (+ instead of the leading 00)"
+    elif not _INTERNATIONAL.fullmatch(number):
+        problem = f"not in international format; {fix} (spaces, dashes, dots and brackets may separate digits)"
+    elif digits > MAX_DIGITS:
+        problem = f"{digits} digits; a number in international format has at most {MAX_DIGITS} (E.164)"
+    elif (info := phone_info(number)).country_code is None:
+        problem = f"phonenumbers reads no country code and number in it ({info.problem}); {fix}"
+    else:
+        return
+    p.add(f"phoneNumber {shown(number, 40)}: {problem} ('Dial': 'The number to call (in international "
+          "format)')", 305, where)
+
+
 def _action_fields(s: Suggestion, where: str, p: Problems) -> None:
     """"Suggestions/Features": what each action needs to complete the user flow."""
     needs = {A.OPEN_URL: s.url, A.LOGIN: s.url, A.DIAL: s.dial, A.CREATE_CALENDAR_EVENT: s.calendar,
@@ -51,6 +81,8 @@ def _action_fields(s: Suggestion, where: str, p: Problems) -> None:
         field = {A.OPEN_URL: "url", A.LOGIN: "url", A.DIAL: "dial", A.CREATE_CALENDAR_EVENT: "calendar",
                  A.VIEW_LOCATION: "viewLocation", A.VIEW_PRODUCT: "product"}[s.action]
         p.add(f"a {s.action.value} suggestion needs {field}", 305, f"{where}.{field}")
+    if s.dial is not None:
+        _dial_number(s.dial.phone_number, f"{where}.dial.phoneNumber", p)
     loc = s.view_location
     if loc is not None and loc.search_query is None and (loc.latitude is None or loc.longitude is None):
         p.add("viewLocation needs a searchQuery or both latitude and longitude", 305, f"{where}.viewLocation")
@@ -79,7 +111,8 @@ def _item(item: ConversationItem, where: str, scope: Scope, p: Problems) -> None
         # product suggestions").
         p.add("a conversation item needs text, media, location, contacts, template, interactive, "
               "a picker, oauth2, a carousel or suggestions", 305, where)
-    for channel in sorted(scope.listed & TEXT_LIMITS.keys(), key=lambda c: c.value):
+    # Google Business Messages' own rules hold its limit (google.py): a rich card's text is its description.
+    for channel in sorted(scope.listed & (TEXT_LIMITS.keys() - {GBM}), key=lambda c: c.value):
         if item.text and len(item.text) > TEXT_LIMITS[channel]:
             p.add(f"text of {len(item.text)} characters; {channel.value} takes at most "
                   f"{TEXT_LIMITS[channel]}", 305, f"{where}.text")
