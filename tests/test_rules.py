@@ -79,10 +79,25 @@ def test_postback_required_on_replies(channel: str) -> None:
     build(["Twitter"], r.RichContent(conversation=(text(),), suggestions=(reply(postback=None),)))
 
 
-def test_postback_at_most_1000() -> None:
-    build(["Twitter"], r.RichContent(conversation=(text(),), suggestions=(reply(postback="p" * 1000),)))
-    assert problems(["Twitter"], r.RichContent(conversation=(text(),), suggestions=(reply(postback="p" * 1001),))) == [
+@pytest.mark.parametrize("channel", ["Facebook Messenger", "Google Business Messages", "Instagram"])
+def test_postback_at_most_1000(channel: str) -> None:
+    """'Suggestions/Features', Reply: "required by Facebook Messenger, Google Business Messages
+    and Instagram (1000 character limit)": their limit, not Twitter's or RCS's."""
+    build([channel], r.RichContent(conversation=(text(),), suggestions=(reply(postback="p" * 1000),)))
+    assert problems([channel], r.RichContent(conversation=(text(),), suggestions=(reply(postback="p" * 1001),))) == [
         (305, f"{RC}.suggestions[0].postbackdata")]
+    build(["Twitter"], r.RichContent(conversation=(text(),), suggestions=(reply(postback="p" * 1001),)))
+
+
+def test_facebook_and_instagram_take_13_quick_replies_on_an_item() -> None:
+    """'Quick reply' (Facebook Messenger, Instagram): "A maximum of 13 quick replies", on the
+    item as their examples put them; other channels hold 11 ('Suggestions/Features')."""
+    for channel in ("Facebook Messenger", "Instagram"):
+        build([channel], r.RichContent(conversation=(text(suggestions=(reply(),) * 13),)))
+        assert (305, f"{RC}.conversation[0].suggestions") in problems(
+            [channel], r.RichContent(conversation=(text(suggestions=(reply(),) * 14),)))
+    assert (305, f"{RC}.conversation[0].suggestions") in problems(
+        ["Google Business Messages"], r.RichContent(conversation=(text(suggestions=(reply(),) * 12),)))
 
 
 def test_actions_need_their_fields() -> None:

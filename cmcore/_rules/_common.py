@@ -42,6 +42,9 @@ POSTBACK_REQUIRED = {A.OPEN_URL: {GBM}, A.DIAL: {GBM}, A.REPLY: {FB, GBM, IG}}
 MAX_SUGGESTIONS = 11
 MAX_QUICK_REPLIES = 13
 MAX_POSTBACK = 1000
+# "Suggestions/Features": "The postbackdata field is required by Facebook Messenger, Google
+# Business Messages and Instagram (1000 character limit)": the limit is theirs.
+_POSTBACK_LIMITED = frozenset({FB, GBM, IG})
 _CONTENT = ("text", "media", "location", "contacts", "template", "interactive", "list_picker",
             "time_picker", "oauth2", "carousel")
 
@@ -73,7 +76,7 @@ def _dial_number(number: str, where: str, p: Problems) -> None:
           "format)')", 305, where)
 
 
-def _action_fields(s: Suggestion, where: str, p: Problems) -> None:
+def _action_fields(s: Suggestion, where: str, p: Problems, limited: bool = True) -> None:
     """"Suggestions/Features": what each action needs to complete the user flow."""
     needs = {A.OPEN_URL: s.url, A.LOGIN: s.url, A.DIAL: s.dial, A.CREATE_CALENDAR_EVENT: s.calendar,
              A.VIEW_LOCATION: s.view_location, A.VIEW_PRODUCT: s.product}
@@ -88,8 +91,9 @@ def _action_fields(s: Suggestion, where: str, p: Problems) -> None:
         p.add("viewLocation needs a searchQuery or both latitude and longitude", 305, f"{where}.viewLocation")
     if s.action not in (A.LOGIN, A.LOGOUT, A.VIEW_PRODUCT) and not s.label:
         p.add(f"a {s.action.value} suggestion needs a label", 305, f"{where}.label")
-    if s.postback_data is not None and len(s.postback_data) > MAX_POSTBACK:
-        p.add(f"postbackdata of {len(s.postback_data)} characters; at most {MAX_POSTBACK}", 305, f"{where}.postbackdata")
+    if s.postback_data is not None and len(s.postback_data) > MAX_POSTBACK and limited:
+        p.add(f"postbackdata of {len(s.postback_data)} characters; Facebook Messenger, Google Business Messages "
+              f"and Instagram take at most {MAX_POSTBACK}", 305, f"{where}.postbackdata")
 
 
 def _suggestion_on(s: Suggestion, where: str, channels: frozenset[Channel], p: Problems) -> None:
@@ -119,8 +123,10 @@ def _item(item: ConversationItem, where: str, scope: Scope, p: Problems) -> None
     if item.carousel is not None and len(item.carousel.cards) > 10:
         # Facebook "rich carousel" and Google "rich card carousel": at most 10 cards.
         p.add(f"{len(item.carousel.cards)} cards; a carousel holds at most 10", 305, f"{where}.carousel.cards")
-    if len(item.suggestions) > MAX_SUGGESTIONS:
-        p.add(f"{len(item.suggestions)} suggestions on one conversation item; at most {MAX_SUGGESTIONS}", 305,
+    cap = MAX_QUICK_REPLIES if scope.only(frozenset({FB, IG})) else MAX_SUGGESTIONS
+    if len(item.suggestions) > cap:
+        # Facebook and Instagram put their 13 quick replies on the item, as their examples do.
+        p.add(f"{len(item.suggestions)} suggestions on one conversation item; at most {cap}", 305,
               f"{where}.suggestions")
 
 
@@ -145,6 +151,7 @@ def check(msg: Message, where: str, scope: Scope, p: Problems) -> None:
     for s, at in suggestions(rich, where):
         if not isinstance(s.action, SuggestionAction):
             continue  # reported by validate(), with the actions there are
-        _action_fields(s, at, p)
+        # where no channel is listed, the message may go to one that limits postback data
+        _action_fields(s, at, p, limited=not scope.listed or scope.on(*_POSTBACK_LIMITED))
         if scope.listed:
             _suggestion_on(s, at, scope.listed, p)
