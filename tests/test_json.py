@@ -19,6 +19,8 @@ TOKEN = "6f3a1c2e-9b4d-4e8f-a1b2-c3d4e5f60718"
 
 
 def _kind(path: Path) -> str:
+    if "-member" in path.name:
+        return "member"  # '"conversation": [...]' alone: see test_member_fragments_are_valid_in_their_time
     raw = path.read_text(encoding="utf-8")
     try:
         doc = json.loads(raw)
@@ -39,9 +41,9 @@ def test_fixture_census() -> None:
 
     Fragments are parts of a msg (a richContent, a suggestion) shown on their own.
     """
-    counts = {k: list(KINDS.values()).count(k) for k in ("broken", "fragment", "rich", "report", "request")}
-    assert len(EXAMPLES) == 81
-    assert counts == {"broken": 9, "fragment": 23, "rich": 24, "report": 1, "request": 24}
+    counts = {k: list(KINDS.values()).count(k) for k in ("broken", "fragment", "member", "rich", "report", "request")}
+    assert len(EXAMPLES) == 83
+    assert counts == {"broken": 9, "fragment": 23, "member": 2, "rich": 24, "report": 1, "request": 24}
 
 
 @pytest.mark.parametrize("path", [p for p in EXAMPLES if KINDS[p.name] == "broken"], ids=lambda p: p.name)
@@ -77,6 +79,24 @@ def test_an_absolute_validity_example_is_valid_in_its_own_time(path: Path) -> No
     moment = datetime(2017, 4, 20, 10, 50, tzinfo=timezone.utc)
     checked = cmcore.validate(request, now=moment)
     assert checked.messages[0].validity == request.messages[0].validity
+
+
+@pytest.mark.parametrize("path", [p for p in EXAMPLES if KINDS[p.name] == "member"], ids=lambda p: p.name)
+def test_member_fragments_are_valid_in_their_time(path: Path) -> None:
+    """Apple's time picker and OAuth2 examples show '"conversation": [...]' alone: a member of a
+    richContent object, not a JSON document. Inside braces it reads through the model, and an
+    Apple message carrying it passes, the time picker's 2020 slots held to a moment before them."""
+    raw = path.read_text(encoding="utf-8")
+    with pytest.raises(ValueError):
+        json.loads(raw)
+    rich = cmcore.load_rich_content(json.loads("{" + raw + "}"))
+    msg = Message(sender="CM", recipients=["apple-id-1"], body="", allowed_channels=["Apple Business Chat"],
+                  rich_content=rich)
+    then = datetime(2020, 2, 20, 12, 0, tzinfo=timezone.utc)
+    cmcore.validate(Request(product_token=TOKEN, messages=[msg]), now=then)
+    if rich.conversation[0].time_picker is not None:
+        with pytest.raises(cmcore.PayloadError, match="future"):
+            cmcore.validate(Request(product_token=TOKEN, messages=[msg]))
 
 
 def test_duplicated_key_example_is_refused() -> None:
