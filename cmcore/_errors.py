@@ -5,7 +5,8 @@
     CMError                      base of everything cmcore raises on purpose
     ├── PayloadError(ValueError)  what the caller built breaks a rule; .code, .location, .errors
     │   ├── EncodingError         text cannot be sent in the encoding that was asked for
-    │   └── PartsLimitError       text needs more SMS parts than allowed
+    │   ├── PartsLimitError       text needs more SMS parts than allowed
+    │   └── PriceError            a price table row breaks its format; .line, .column, .value, .rule
     └── ResponseError(ValueError) what came back is malformed, or is an error the caller
                                  asked to raise; .code (the gateway's, if any), .location
 
@@ -20,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-__all__ = ["CMError", "EncodingError", "PartsLimitError", "PayloadError", "ResponseError"]
+__all__ = ["CMError", "EncodingError", "PartsLimitError", "PayloadError", "PriceError", "ResponseError"]
 
 # The one message of the gateway that echoes the product token: whatever follows it on its
 # line is the echo, however it is quoted (or not), since a token may itself hold a quote.
@@ -157,6 +158,34 @@ class PartsLimitError(PayloadError):
         super().__init__(message, code=code, location=location)
         self.parts = parts
         self.max_parts = max_parts
+
+
+class PriceError(PayloadError):
+    """A cell (or the header) of a price table breaks the table's format.
+
+    ``line`` is the CSV line the row starts on (the header is line 1), ``column`` the column's
+    name (``""`` for the row as a whole), ``value`` the cell as written and ``rule`` what the
+    cell must be. ``errors`` holds every problem in the table, this one first. ``code`` is 305
+    (the gateway's "other field"): a price table is no part of a request.
+    """
+
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        code: int = 305,
+        location: str = "",
+        errors: Sequence[PayloadError] = (),
+        line: int = 0,
+        column: str = "",
+        value: str = "",
+        rule: str = "",
+    ) -> None:
+        super().__init__(message or rule, code=code, location=location, errors=errors)
+        self.line = line
+        self.column = column
+        self.value = value
+        self.rule = rule
 
 
 class ResponseError(CMError, ValueError):
