@@ -5,8 +5,10 @@ objects, and never opens a socket. Import everything from here; the underscored 
 private.
 """
 
+from cmcore._campaign import Campaign, RowStatus, RowVerdict, VerdictBatch, build_bodies, scan_campaign
+from cmcore._campaign_sum import CampaignProblem, CampaignSummary
 from cmcore._codes import DeliveryError, ErrorCode, StatusCode
-from cmcore._errors import CMError, EncodingError, PartsLimitError, PayloadError, ResponseError
+from cmcore._errors import CMError, EncodingError, PartsLimitError, PayloadError, PriceError, ResponseError
 from cmcore._json import (
     JSON_ENDPOINT,
     JSON_ENDPOINT_CHINA,
@@ -31,6 +33,15 @@ from cmcore._phone import (
     phone_info,
     warm_up,
 )
+from cmcore._price_table import (
+    DestinationKind,
+    PricePer,
+    PriceRow,
+    PriceTable,
+    load_prices,
+    network_price_lines,
+)
+from cmcore._prices import CostInput, Estimate, EstimateLine, estimate, round_money
 from cmcore._query import build_query, load_query, query_request
 from cmcore._reports import (
     DeliveryReceipt,
@@ -41,6 +52,7 @@ from cmcore._reports import (
     parse_status_report,
     parse_tlvs,
 )
+from cmcore._reconcile import Receipt, ReconciledLine, Reconciliation, reconcile
 from cmcore._responses import ErrorReason, MessageResult, Response, SendStatus, parse_response
 from cmcore._sms import (
     DEFAULT_LIMITS,
@@ -57,6 +69,8 @@ from cmcore._sms import (
     truncate,
 )
 from cmcore._validate import normalize_phone, validate, validity_string
+from cmcore._verdicts import check, response_body
+from cmcore._gateway import MAGIC_NUMBERS, GatewayAccount, GatewayReply, OfflineGateway, Taken
 from cmcore._xml import build_xml, xml_request
 from cmcore._xml_load import load_xml
 from cmcore._smart import (
@@ -74,6 +88,14 @@ from cmcore import rich
 __version__ = "0.1.0"
 
 __all__ = [
+    "Campaign",
+    "CampaignProblem",
+    "CampaignSummary",
+    "RowStatus",
+    "RowVerdict",
+    "VerdictBatch",
+    "build_bodies",
+    "scan_campaign",
     "AMSTERDAM",
     "DEFAULT_LIMITS",
     "JSON_ENDPOINT",
@@ -129,6 +151,13 @@ __all__ = [
     "explain",
     "json_request",
     "load_json",
+    "check",
+    "response_body",
+    "MAGIC_NUMBERS",
+    "GatewayAccount",
+    "GatewayReply",
+    "OfflineGateway",
+    "Taken",
     "load_query",
     "load_rich_content",
     "load_xml",
@@ -148,4 +177,21 @@ __all__ = [
     "validity_string",
     "warm_up",
     "xml_request",
+    # prices
+    "PriceError",
+    "DestinationKind",
+    "PricePer",
+    "PriceRow",
+    "PriceTable",
+    "load_prices",
+    "network_price_lines",
+    "CostInput",
+    "Estimate",
+    "EstimateLine",
+    "estimate",
+    "round_money",
+    "Receipt",
+    "ReconciledLine",
+    "Reconciliation",
+    "reconcile",
 ]
