@@ -70,7 +70,7 @@ from cmcore._sms import (
 )
 from cmcore._validate import normalize_phone, validate, validity_string
 from cmcore._verdicts import check, response_body
-from cmcore._gateway import MAGIC_NUMBERS, GatewayAccount, GatewayReply, OfflineGateway, Taken
+from cmcore._gateway import MAGIC_NUMBERS, GatewayAccount, GatewayReply, OfflineGateway, Taken, wsgi_app
 from cmcore._xml import build_xml, xml_request
 from cmcore._xml_load import load_xml
 from cmcore._smart import (
@@ -158,6 +158,7 @@ __all__ = [
     "GatewayReply",
     "OfflineGateway",
     "Taken",
+    "wsgi_app",
     "load_query",
     "load_rich_content",
     "load_xml",

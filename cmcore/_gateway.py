@@ -28,7 +28,7 @@ several threads. No I/O: ``cmcore serve`` puts it behind an HTTP server.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
@@ -324,3 +324,43 @@ def _refusal(errors: Sequence[PayloadError], xml: bool) -> _Refused:
     if first.code == 301:
         return _Refused(ErrorCode.INVALID_FROM, "No FROM field found in a MSG node." if xml else "No sender name provided")
     return _Refused(ErrorCode(first.code), first.message)
+
+
+#: The largest request body the WSGI app reads, in bytes.
+MAX_BODY = 64 * 1024 * 1024
+_REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 413: "Payload Too Large"}
+
+
+def _shown_url(path: str, query: str) -> str:
+    """The path and query of a request for a log line, the product token's value hidden."""
+    parts = [p.split("=", 1)[0] + "=***" if p.split("=", 1)[0].lower() == "producttoken" else p
+             for p in query.split("&") if p]
+    return path + ("?" + "&".join(parts) if parts else "")
+
+
+def wsgi_app(gateway: OfflineGateway, *, log: Callable[[str], None] | None = None) -> Callable[..., Iterable[bytes]]:
+    """A WSGI application (PEP 3333) that hands each request to ``gateway``; ``log`` gets a line
+    a request (method, path and query, status), the product token never in it. Bodies over
+    ``MAX_BODY`` bytes are refused with 413. Run it on any WSGI server (``cmcore serve`` uses
+    the standard library's)."""
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        method, path, query = environ.get("REQUEST_METHOD", "GET"), environ.get("PATH_INFO", "/"), \
+            environ.get("QUERY_STRING", "")
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = -1
+        if length > MAX_BODY or length < 0:
+            reply = GatewayReply(413 if length > MAX_BODY else 400, _TEXT_HEADERS, b"")
+        else:
+            body = environ["wsgi.input"].read(length) if length else b""
+            headers = [(k[5:].replace("_", "-").title(), str(v)) for k, v in environ.items() if k.startswith("HTTP_")]
+            reply = gateway.handle(method, path + ("?" + query if query else ""), headers, body)
+        if log is not None:
+            log(f"{method} {_shown_url(path, query)} {reply.status}")
+        start_response(f"{reply.status} {_REASONS.get(reply.status, 'OK')}",
+                       [*reply.headers, ("Content-Length", str(len(reply.body)))])
+        return [reply.body]
+
+    return app

@@ -139,3 +139,47 @@ def test_threads_lose_nothing() -> None:
     for t in threads:
         t.join()
     assert len(gateway.accepted) == 400 and gateway.balance(0) == 0  # 480 tried: 80 refused for balance
+
+
+def test_the_wsgi_app_on_a_real_server_on_loopback() -> None:
+    """The app behind the standard library's WSGI server on 127.0.0.1: JSON and GET round
+    trips over real HTTP, one log line a request, the token in none."""
+    import urllib.request
+    from wsgiref.simple_server import WSGIRequestHandler, make_server
+
+    from cmcore._gateway import wsgi_app
+
+    class Quiet(WSGIRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    lines: list[str] = []
+    gateway = OfflineGateway()
+    server = make_server("127.0.0.1", 0, wsgi_app(gateway, log=lines.append), handler_class=Quiet)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_port}"
+        req = urllib.request.Request(f"{base}/v1.0/message", data=cmcore.build_json(sms("+31612345678")),
+                                     headers={"Content-Type": "application/json"}, method="POST")
+        with urllib.request.urlopen(req) as answer:
+            assert cmcore.parse_response(answer.read(), http_status=answer.status).ok
+        with urllib.request.urlopen(f"{base}/gateway.ashx?{cmcore.build_query(sms('0031612345678'))}") as answer:
+            assert (answer.status, answer.read()) == (200, b"")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert len(gateway.accepted) == 2
+    assert lines == ["POST /v1.0/message 200", "GET /gateway.ashx?producttoken=***&body=hi&to=0031612345678&from=CM 200"]
+    assert all(TOKEN not in line for line in lines)
+
+
+def test_the_wsgi_app_refuses_a_huge_body() -> None:
+    import io
+
+    from cmcore._gateway import MAX_BODY, wsgi_app
+    seen: list[str] = []
+    app = wsgi_app(OfflineGateway())
+    out = app({"REQUEST_METHOD": "POST", "PATH_INFO": "/v1.0/message", "CONTENT_LENGTH": str(MAX_BODY + 1),
+               "wsgi.input": io.BytesIO(b"")}, lambda status, headers: seen.append(status))
+    assert seen == ["413 Payload Too Large"] and list(out) == [b""]
