@@ -71,6 +71,7 @@ from cmcore._sms import (
 from cmcore._validate import normalize_phone, validate, validity_string
 from cmcore._verdicts import check, response_body
 from cmcore._gateway import MAGIC_NUMBERS, GatewayAccount, GatewayReply, OfflineGateway, Taken, wsgi_app
+from cmcore._followups import DELIVERY_NUMBERS, ReportMix, follow_up, receipt_text, reports_json, reports_xml
 from cmcore._xml import build_xml, xml_request
 from cmcore._xml_load import load_xml
 from cmcore._smart import (
@@ -159,6 +160,12 @@ __all__ = [
     "OfflineGateway",
     "Taken",
     "wsgi_app",
+    "DELIVERY_NUMBERS",
+    "ReportMix",
+    "follow_up",
+    "receipt_text",
+    "reports_json",
+    "reports_xml",
     "load_query",
     "load_rich_content",
     "load_xml",

@@ -18,8 +18,8 @@ accounts, any token in the right form is an account of unlimited balance.
 
 Magic numbers (``MAGIC_NUMBERS``), in North America's 555-0100 to 555-0199, which is kept for
 fiction (no subscriber has one, and phonenumbers holds them valid), pass every rule and are
-then rejected as the gateway's own filters would: +1 202 555 0141 spam filtered (401), …0142
-blacklisted (402), …0143 rejected (403). Deterministic, never random.
+then rejected as the gateway's own filters would: +1 202 555 0191 spam filtered (401), …0192
+blacklisted (402), …0193 rejected (403). Deterministic, never random.
 
 It keeps what it took (``accepted``), the token never among it, and is safe to call from
 several threads. No I/O: ``cmcore serve`` puts it behind an HTTP server.
@@ -49,9 +49,9 @@ JSON_PATH = "/v1.0/message"
 XML_PATH = "/gateway.ashx"
 #: Test numbers (gateway form) and the per-message outcome each one triggers.
 MAGIC_NUMBERS: dict[str, ErrorCode] = {
-    "0012025550141": ErrorCode.SPAM_FILTERED,
-    "0012025550142": ErrorCode.BLACKLISTED,
-    "0012025550143": ErrorCode.REJECTED,
+    "0012025550191": ErrorCode.SPAM_FILTERED,
+    "0012025550192": ErrorCode.BLACKLISTED,
+    "0012025550193": ErrorCode.REJECTED,
 }
 #: "JSON POST responses": the gateway's words for a msg without a field it needs.
 _LOAD_WORDS = {301: "No FROM field found in a MSG object.", 302: "Empty mobilenumber field, MT ignored",
