@@ -440,6 +440,22 @@ def validate(
         raise TypeError(f"validate() argument 'request' must be a Request, not {type(request).__name__}")
     if (request._checked == 1 or request._checked == 2 and allow_custom_channels) and now is None and not truncate:
         return request
+    messages, errors, token = judge(request, default_region=default_region, now=now,
+                                    allow_custom_channels=allow_custom_channels, truncate=truncate)
+    errors.raise_any(secret=token)
+    kept = tuple(m for m in messages if m is not None)
+    checked = Request(product_token=ProductToken(token), messages=kept)
+    custom = any(type(c) is not Channel for m in kept for c in m.allowed_channels)
+    object.__setattr__(checked, "_checked", 2 if custom else 1)
+    return checked
+
+
+def judge(request: Request, /, *, default_region: str | None = None, now: datetime | None = None,
+          allow_custom_channels: bool = False, truncate: bool = False,
+          ) -> tuple[list[Message | None], Problems, str]:
+    """``validate()``'s work without the verdict: each message normalised (``None`` where it is
+    not a ``Message``; a recipient with a problem left out), every problem found, and the token
+    (for the caller to scrub). ``check()`` builds the gateway's per-recipient answer on it."""
     if now is not None and not isinstance(now, datetime):
         raise TypeError(f"validate() argument 'now' must be a datetime, not {type(now).__name__}")
     if now is not None and now.tzinfo is None:
@@ -465,17 +481,9 @@ def validate(
     options = {"default_region": default_region, "now": clock,
                "allow_custom_channels": allow_custom_channels, "truncate": truncate}
     rules, screen = _screen_rules(), _screen.screen
-    messages: list[Message] = []
-    custom = False
+    messages: list[Message | None] = []
     for i, m in enumerate(request.messages):
         plain = screen(m, rules, default_region)  # the common case in one pass, else None
-        if plain is None:
-            plain = _message(m, f"msg[{i}]", errors, options)
-            if plain is None:
-                continue
-            custom = custom or any(not isinstance(c, Channel) for c in plain.allowed_channels)
-        messages.append(plain)
-    errors.raise_any(secret=token)
-    checked = Request(product_token=ProductToken(token), messages=tuple(messages))
-    object.__setattr__(checked, "_checked", 2 if custom else 1)
-    return checked
+        messages.append(_message(m, f"msg[{i}]", errors, options) if plain is None else plain)
+    return messages, errors, token
+
