@@ -14,11 +14,16 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import csv
+import importlib
+import importlib.metadata
+import re
+import shutil
 import json
 import os
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import IO, Any, TextIO
 
 from cmcore._errors import PayloadError
@@ -48,14 +53,27 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cmcore", description="Count and explain how texts travel as SMS."
     )
+    parser.add_argument("--version", action="version", version=f"cmcore {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     count = commands.add_parser("count", parents=[common], help="encoding, units and parts of each text")
     count.add_argument("texts", nargs="+", metavar="TEXT", help="a text, or - for stdin")
     show = commands.add_parser("explain", parents=[common],
                                help="draw the parts of a text and mark what costs extra")
     show.add_argument("text", metavar="TEXT", help="a text, or - for stdin")
-    show.add_argument("--width", type=int, default=60, metavar="COLS", help="columns a row (20-500)")
+    show.add_argument("--width", type=int, default=None, metavar="COLS",
+                      help="columns a row (20-500; default: the terminal's width)")
+    for sub in (count, show):
+        # A TEXT such as '-20%' or '-5 €' is text, not an option: only '-' then a letter is one.
+        sub._negative_number_matcher = re.compile(r"^-(?![-A-Za-z]).+$", re.S)
+    _campaign_parser(commands)
     return parser
+
+
+def _version() -> str:
+    try:
+        return importlib.metadata.version("cmcore")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
 
 
 class _InputError(Exception):
@@ -163,6 +181,8 @@ def _visible(char: str) -> tuple[str, int]:
 
 
 def _draw_part(part: str, start: int, marks: dict[int, str], width: int) -> list[str]:
+    """The rows of one part, at most ``width`` columns each, broken after a space where the
+    row has one (a word longer than a row is cut)."""
     rows: list[str] = []
     text_row: list[str] = []
     mark_row: list[str] = []
@@ -170,8 +190,11 @@ def _draw_part(part: str, start: int, marks: dict[int, str], width: int) -> list
     for offset, char in enumerate(part):
         shown, cols = _visible(char)
         if used + cols > width and text_row:
-            rows += _finish_row(text_row, mark_row)
-            text_row, mark_row, used = [], [], 0
+            cut = max((k + 1 for k, c in enumerate(text_row) if c == " "), default=0)
+            cut = cut if 0 < cut < len(text_row) else len(text_row)
+            rows += _finish_row(text_row[:cut], mark_row[:cut])
+            text_row, mark_row = text_row[cut:], mark_row[cut:]
+            used = sum(len(m) for m in mark_row)
         mark = marks.get(start + offset, " ")
         text_row.append(shown)
         mark_row.append((mark + mark[-1] * cols)[:cols])
@@ -198,19 +221,28 @@ def _marks(exp: Explanation) -> dict[int, str]:
 
 
 def _char_table(title: str, infos: Sequence[CharInfo]) -> list[str]:
+    """One line a distinct character: its index, or how many times and where (``×40 at 0, 2, …``)."""
     lines = [title]
+    groups: dict[str, list[CharInfo]] = {}
     for info in infos:
-        shown, _ = _visible(info.char)
+        groups.setdefault(info.char, []).append(info)
+    for char, found in groups.items():
+        info = found[0]
+        shown, _ = _visible(char)
         smart = "" if info.replacement is None else f"  smart: {info.replacement!r}"
-        lines.append(f"  index {info.index:<6} {shown}  {info.codepoint:<8} {info.name}{smart}")
+        if len(found) == 1:
+            lines.append(f"  index {info.index:<6} {shown}  {info.codepoint:<8} {info.name}{smart}")
+        else:
+            at = ", ".join(str(i.index) for i in found[:8]) + (", \u2026" if len(found) > 8 else "")
+            lines.append(f"  {shown} \u00d7{len(found)} at {at}  {info.codepoint:<8} {info.name}{smart}")
     return lines
 
 
-def _picture(exp: Explanation, limits: PartLimits, width: int) -> list[str]:
+def _picture(exp: Explanation, limits: PartLimits, width: int, forced: bool = False) -> list[str]:
     seg = exp.segmentation
     unit = seg.encoding.unit
     single, multi = limits.single(seg.encoding), limits.multi(seg.encoding)
-    lines = [f"{seg.encoding} \u00b7 {seg.units} {unit} \u00b7 {seg.parts} part"
+    lines = [f"{seg.encoding}{' (forced by --encoding)' if forced else ''} \u00b7 {seg.units} {unit} \u00b7 {seg.parts} part"
              f"{'s' if seg.parts != 1 else ''} ({single} in one message, {multi} a part when split)"]
     marks = _marks(exp)
     start = 0
@@ -243,6 +275,19 @@ def _check(seg: Segmentation, max_parts: int | None) -> str | None:
     return None
 
 
+def _smart_summary(args: argparse.Namespace, original: str, seg: Segmentation) -> str | None:
+    """``smart: 4 parts \u2192 2 with smart encoding`` (or its encoding), with ``--smart``."""
+    if not args.smart:
+        return None
+    try:
+        before = analyze(original, encoding=_ENCODINGS[args.encoding], limits=_LIMITS[args.limits])
+    except PayloadError:
+        return None
+    plural = "s" if before.parts != 1 else ""
+    return (f"smart: {before.parts} part{plural} ({before.encoding}) \u2192 {seg.parts} with smart encoding "
+            f"({seg.encoding})")
+
+
 def _run_count(args: argparse.Namespace, texts: list[str], out: TextIO, err: TextIO) -> int:
     status = 0
     for index, original in enumerate(texts):
@@ -264,15 +309,23 @@ def _run_count(args: argparse.Namespace, texts: list[str], out: TextIO, err: Tex
             print(json.dumps(row, ensure_ascii=False), file=out)
         else:
             changed = f"  ({len(reps)} smart replacement(s))" if reps else ""
-            print(f"{seg.encoding!s:<5}  {seg.units:>6} {seg.encoding.unit:<12}  "
+            label = f"text {index + 1}: " if len(texts) > 1 else ""
+            forced = " (forced)" if args.encoding != "auto" else ""
+            print(f"{label}{seg.encoding!s:<5}{forced}  {seg.units:>6} {seg.encoding.unit:<12}  "
                   f"{seg.parts:>3} part{'s' if seg.parts != 1 else ' '}{changed}", file=out)
+            summary = _smart_summary(args, original, seg)
+            if summary:
+                print(f"{label}{summary}", file=out)
     return status
 
 
 def _run_explain(args: argparse.Namespace, text: str, out: TextIO, err: TextIO) -> int:
+    if args.width is None:
+        args.width = max(20, min(500, shutil.get_terminal_size((66, 24)).columns - 6))
     if not 20 <= args.width <= 500:
         print("cmcore: --width must be from 20 to 500", file=err)
         return 2
+    original = text
     text, reps = _prepare(text, args.smart)
     limits = _LIMITS[args.limits]
     try:
@@ -293,7 +346,10 @@ def _run_explain(args: argparse.Namespace, text: str, out: TextIO, err: TextIO) 
     else:
         for rep in reps:
             print(f"smart: index {rep.index}: {rep.original!r} -> {rep.replacement!r}", file=out)
-        print("\n".join(_picture(exp, limits, args.width)), file=out)
+        summary = _smart_summary(args, original, exp.segmentation)
+        if summary:
+            print(summary, file=out)
+        print("\n".join(_picture(exp, limits, args.width, args.encoding != "auto")), file=out)
     return 1 if problem else 0
 
 
@@ -310,6 +366,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _parser().parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
+    if args.command == "campaign":
+        return _run_campaign(args, sys.stdout, sys.stderr)
     if args.max_parts is not None and not 1 <= args.max_parts <= 255:
         print("cmcore: --max-parts must be from 1 to 255", file=sys.stderr)
         return 2
@@ -326,3 +384,251 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "count":
         return _run_count(args, texts, sys.stdout, sys.stderr)
     return _run_explain(args, texts[0], sys.stdout, sys.stderr)
+
+
+# -- campaign ---------------------------------------------------------------------------------
+
+_SHOWN_PER_CODE = 5
+
+
+def _campaign_parser(commands: Any) -> None:
+    p = commands.add_parser("campaign", help="check a campaign file (CSV, JSON Lines, XLSX) row by row")
+    p.add_argument("file", metavar="FILE", help="the campaign file (.csv, .jsonl, .xlsx)")
+    p.add_argument("--template", metavar="TEXT", help="the text, with {column} placeholders filled per row")
+    p.add_argument("--sender", metavar="S", help="the sender of rows without one")
+    p.add_argument("--region", metavar="R", help="the region national numbers are read in (rows without one)")
+    p.add_argument("--channels", metavar="SMS,...", help="allowed channels, in fallback order")
+    p.add_argument("--max-parts", type=int, metavar="N", help="at most N SMS parts a message (1-255)")
+    p.add_argument("--encoding", type=_input_encoding, default="utf-8", metavar="E",
+                   help="how the file is encoded (default utf-8; cp1252, latin-1, ...)")
+    p.add_argument("--format", choices=("auto", "csv", "jsonl", "xlsx"), default="auto",
+                   help="the file's format (default: from its name, then its first line)")
+    p.add_argument("--column", action="append", default=[], metavar="ROLE=NAME",
+                   help="read ROLE (phone, text, sender, reference, region) from column NAME")
+    p.add_argument("--allow-empty", action="store_true", help="an empty placeholder value is not an error")
+    p.add_argument("--json", action="store_true", help="a JSON line a row with a problem, then the summary")
+    p.add_argument("--valid-out", metavar="F", help="write the valid rows to F, in the input's format")
+    p.add_argument("--invalid-out", metavar="F", help="write the invalid rows to F, with a problems column")
+    p.add_argument("--build-out", metavar="DIR", help="write JSON request bodies (1000 messages each) to DIR; "
+                   "the product token comes from $CM_PRODUCT_TOKEN or --token-file")
+    p.add_argument("--token-file", metavar="F", help="read the product token from F (never the command line)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+
+
+def _file_format(args: argparse.Namespace) -> str:
+    if args.format != "auto":
+        return str(args.format)
+    lower = args.file.lower()
+    if lower.endswith(".xlsx"):
+        return "xlsx"
+    return "jsonl" if lower.endswith((".jsonl", ".ndjson")) else "auto"
+
+
+def _xlsx_rows(path: str) -> Iterator[list[str | None]]:
+    openpyxl: Any = importlib.import_module("openpyxl")  # the optional extra cmcore[xlsx]
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        for row in book.worksheets[0].iter_rows(values_only=True):
+            yield [None if c is None else str(int(c)) if isinstance(c, float) and c.is_integer() else str(c)
+                   for c in row]
+    finally:
+        book.close()
+
+
+class _Counted:
+    """The file's lines, counting the bytes read (for the progress bar)."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self.stream, self.read = stream, 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        for line in self.stream:
+            self.read += len(line)
+            yield line
+
+
+def _token(args: argparse.Namespace) -> str:
+    if args.token_file:
+        with open(args.token_file, encoding="utf-8") as f:
+            return f.readline().strip()
+    token = os.environ.get("CM_PRODUCT_TOKEN", "").strip()
+    if not token:
+        raise ValueError("--build-out needs the product token in $CM_PRODUCT_TOKEN or a --token-file")
+    return token
+
+
+def _progress(args: argparse.Namespace, total: int, err: TextIO) -> Any:
+    if args.no_progress or not err.isatty():
+        return None
+    try:
+        tqdm: Any = importlib.import_module("tqdm").tqdm  # the optional extra cmcore[progress]
+    except ImportError:
+        return None
+    return tqdm(total=total, unit="B", unit_scale=True, file=err, leave=False)
+
+
+def _problem_text(problems: Sequence[Any]) -> str:
+    return "; ".join(f"{p.code} {p.field}: {p.message}" if p.field else f"{p.code}: {p.message}" for p in problems)
+
+
+class _Writer:
+    """Rows written back in the input's format; ``problems`` adds a column (or key)."""
+
+    def __init__(self, path: str, campaign: Any, encoding: str, problems: bool) -> None:
+        self.file = open(path, "w", encoding=encoding, errors="backslashreplace", newline="")
+        self.format, self.problems = campaign.format, problems
+        if self.format != "jsonl":
+            self.csv = csv.writer(self.file, delimiter=campaign.delimiter or ",", lineterminator="\n")
+            self.csv.writerow([*campaign.header, *(["problems"] if problems else [])])
+
+    def write(self, fields: Any, problems: Sequence[Any]) -> None:
+        if self.format == "jsonl":
+            line = fields.rstrip("\r\n")
+            if self.problems:
+                try:
+                    obj = json.loads(line)
+                except ValueError:
+                    obj = None
+                obj = obj if isinstance(obj, dict) else {"line": line}
+                obj["problems"] = [{"code": p.code, "field": p.field, "message": p.message} for p in problems]
+                line = json.dumps(obj, ensure_ascii=False)
+            self.file.write(line + "\n")
+        else:
+            row = list(fields) if isinstance(fields, (list, tuple)) else []
+            self.csv.writerow([*row, *([_problem_text(problems)] if self.problems else [])])
+
+    def close(self) -> None:
+        self.file.close()
+
+
+def _campaign_rows(campaign: Any, args: argparse.Namespace, out: TextIO, shown: dict[tuple[int, str], list[Any]],
+                   writers: tuple[_Writer | None, _Writer | None], tick: Any) -> Iterator[Any]:
+    """Go through the campaign once: print, write and keep what is shown; yield the message of
+    each valid row when building."""
+    valid_out, invalid_out = writers
+    building = args.build_out is not None
+    for batch in campaign.batches():
+        for i, problems in batch.problems.items():
+            status = batch.status[i]
+            if args.json:
+                out.write(json.dumps({"line": batch.lines[i], "record": batch.records[i],
+                                      "status": "invalid" if status == 2 else "warning",
+                                      "problems": [{"code": p.code, "field": p.field, "message": p.message}
+                                                   for p in problems]}, ensure_ascii=False) + "\n")
+            first = shown.setdefault((problems[0].code, "invalid" if status == 2 else "warning"), [])
+            if len(first) < 1000:
+                first.append((batch.lines[i], problems))
+            if status == 2 and invalid_out is not None:
+                invalid_out.write(batch.fields[i], problems)
+        if valid_out is not None or building:
+            for i in range(len(batch)):
+                if batch.status[i] != 2:
+                    if valid_out is not None:
+                        valid_out.write(batch.fields[i], ())
+                    if building:
+                        yield campaign.message(batch[i])
+        tick()
+
+
+def _campaign_table(summary: Any, shown: dict[tuple[int, str], list[Any]], out: TextIO) -> None:
+    s = summary
+    hist = ", ".join(f"{k} part{'s' if k != 1 else ''}: {v}" for k, v in sorted(s.parts_histogram.items()))
+    rows = [("rows", f"{s.rows}" + (f"  ({s.skipped} blank line(s) skipped)" if s.skipped else "")),
+            ("valid", f"{s.valid}" + (f"  ({s.warnings} with a warning)" if s.warnings else "")),
+            ("invalid", f"{s.invalid}" + ("  (" + ", ".join(f"{k}: {v}" for k, v in sorted(
+                s.invalid_by_code.items())) + ")" if s.invalid else "")),
+            ("duplicates", str(s.duplicates)), ("parts", f"{s.parts}" + (f"  ({hist})" if hist else ""))]
+    for region, mix in sorted(s.encodings.items()):
+        rows.append((f"  {region}", ", ".join(f"{enc} {n}" for enc, n in sorted(mix.items()))))
+    if s.longest is not None:
+        rows.append(("longest", f"line {s.longest.line}: {s.longest.units} units, {s.longest.parts} part(s), "
+                                f"{s.longest.encoding}"))
+    if s.cost is not None:
+        rows.append(("cost", str(s.cost)))
+    for name, value in rows:
+        print(f"{name:<12} {value}", file=out)
+    for (code, kind), found in sorted(shown.items()):
+        lines = [line for line, _ in found]
+        print(f"\n{code} ({kind}): {len(found)}{'+' if len(found) >= 1000 else ''} row(s), lines "
+              f"{', '.join(map(str, lines[:20]))}{', …' if len(lines) > 20 else ''}", file=out)
+        for line, problems in found[:_SHOWN_PER_CODE]:
+            print(f"  line {line}: {_problem_text(problems)}", file=out)
+
+
+def _run_campaign(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from cmcore._campaign import build_bodies, scan_campaign
+
+    if args.max_parts is not None and not 1 <= args.max_parts <= 255:
+        print("cmcore: --max-parts must be from 1 to 255", file=err)
+        return 2
+    columns = {}
+    for item in args.column:
+        role, sep, name = item.partition("=")
+        if not sep:
+            print(f"cmcore: --column {item!r}: write ROLE=NAME", file=err)
+            return 2
+        columns[role.strip()] = name.strip()
+    fmt = _file_format(args)
+    try:
+        token = _token(args) if args.build_out else None
+        stream = None if fmt == "xlsx" else open(args.file, "rb")
+    except (OSError, ValueError) as exc:
+        print(f"cmcore: {exc}", file=err)
+        return 2
+    counted = _Counted(stream) if stream is not None else None
+    try:
+        source: Any = _xlsx_rows(args.file) if counted is None else counted
+        campaign = scan_campaign(
+            source, format="rows" if counted is None else fmt, encoding=args.encoding, columns=columns or None,
+            template=args.template, sender=args.sender, default_region=args.region,
+            channels=tuple(c.strip() for c in args.channels.split(",")) if args.channels else (),
+            max_parts=args.max_parts, allow_empty=args.allow_empty)
+    except ImportError:
+        print("cmcore: reading .xlsx needs openpyxl: pip install 'cmcore[xlsx]'", file=err)
+        return 2
+    except (OSError, ValueError, TypeError) as exc:  # PayloadError is a ValueError: a file-level problem
+        print(f"cmcore: {args.file}: {exc}", file=err)
+        if stream is not None:
+            stream.close()
+        return 2
+    writers = tuple(None if path is None else _Writer(path, campaign, args.encoding, problems)
+                    for path, problems in ((args.valid_out, False), (args.invalid_out, True)))
+    bar = _progress(args, os.path.getsize(args.file), err)
+    done = [0]
+
+    def tick() -> None:
+        if bar is not None and counted is not None:
+            bar.update(counted.read - done[0])
+            done[0] = counted.read
+
+    shown: dict[tuple[int, str], list[Any]] = {}
+    try:
+        messages = _campaign_rows(campaign, args, out, shown, (writers[0], writers[1]), tick)
+        if args.build_out:
+            os.makedirs(args.build_out, exist_ok=True)
+            for n, body in enumerate(build_bodies(messages, product_token=token or ""), 1):
+                with open(os.path.join(args.build_out, f"request-{n:05d}.json"), "wb") as f:
+                    f.write(body)
+        else:
+            for _ in messages:
+                pass
+    except OSError as exc:
+        print(f"cmcore: {exc}", file=err)
+        return 2
+    except PayloadError as exc:  # building found what the scan did not: say so, never the token
+        print(f"cmcore: building: {exc}", file=err)
+        return 1
+    finally:
+        for w in writers:
+            if w is not None:
+                w.close()
+        if bar is not None:
+            bar.close()
+        if stream is not None:
+            stream.close()
+    summary = campaign.summary
+    if args.json:
+        out.write(json.dumps({"summary": summary.as_dict()}, ensure_ascii=False) + "\n")
+    else:
+        _campaign_table(summary, shown, out)
+    return 1 if summary.invalid else 0

@@ -266,3 +266,58 @@ def test_stdin_without_a_buffer(capsys: pytest.CaptureFixture[str]) -> None:
     out, err = capsys.readouterr()
     assert (code, out) == (2, "")
     assert err == f"cmcore: stdin: byte 0xFF at offset 6 {NOT_UTF8}\n"
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["--version"], capsys)
+    assert code == 0 and out.startswith("cmcore ") and out.split()[1][0].isdigit()
+
+
+def test_count_takes_a_text_that_starts_with_a_dash(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["count", "--json", "-20%", "-5 \u20ac"], capsys)
+    assert code == 0, err
+    assert [json.loads(line)["text"] for line in out.splitlines()] == ["-20%", "-5 \u20ac"]
+    assert run(["count", "--json", "--", "--x"], capsys)[1].count("--x") == 1
+    assert run(["count", "--jsn", "x"], capsys)[0] == 2  # a mistyped option is still an error
+
+
+def test_count_labels_each_line_of_several_texts(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(["count", "a", "b" * 161], capsys)
+    assert [line.split(":")[0] for line in out.splitlines()] == ["text 1", "text 2"]
+    assert "2 parts" in out.splitlines()[1]
+
+
+def test_explain_groups_repeated_characters(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(["explain", "\U0001f600" * 40 + "\u2014"], capsys)
+    grouped = [line for line in out.splitlines() if "GRINNING FACE" in line]
+    assert len(grouped) == 2  # once as outside GSM-7, once as costing 2; not 80 lines
+    assert "\u00d740 at 0, 1, 2" in grouped[0] and grouped[0].count(",") <= 9
+    assert any("index 40" in line and "EM DASH" in line for line in out.splitlines())
+
+
+def test_explain_follows_the_terminal_and_breaks_between_words(capsys: pytest.CaptureFixture[str],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "46")
+    text = "the quick brown fox jumps over the lazy dog " * 3
+    _, out, _ = run(["explain", text.strip()], capsys)
+    rows = [line[5:-1] for line in out.splitlines() if line.startswith("    \u2502")]
+    assert len(rows) > 1 and all(len(r) <= 40 for r in rows)
+    assert all(r.endswith(" ") for r in rows[:-1])  # no word cut in two
+    assert "".join(rows) == text.strip()
+    monkeypatch.setenv("COLUMNS", "200")
+    _, out, _ = run(["explain", text.strip()], capsys)
+    assert len([line for line in out.splitlines() if line.startswith("    \u2502")]) == 1
+
+
+def test_smart_summary_and_forced_encoding_say_so(capsys: pytest.CaptureFixture[str]) -> None:
+    text = "\u201cok\u201d " * 40
+    _, out, _ = run(["count", "--smart", text], capsys)
+    assert "smart: 3 parts (UCS-2) \u2192 2 with smart encoding (GSM-7)" in out
+    _, out, _ = run(["explain", "--smart", text], capsys)
+    assert "smart: 3 parts (UCS-2) \u2192 2 with smart encoding (GSM-7)" in out
+    _, out, _ = run(["explain", "--encoding", "ucs2", "abc"], capsys)
+    assert out.startswith("UCS-2 (forced by --encoding)")
+    _, out, _ = run(["count", "--encoding", "ucs2", "abc"], capsys)
+    assert "(forced)" in out
+    _, out, _ = run(["explain", "abc"], capsys)
+    assert "forced" not in out

@@ -1,0 +1,196 @@
+"""Campaign files end to end: ``cmcore campaign --json`` against a bare ``csv.reader`` loop.
+
+A seeded CSV is generated into a temporary directory (never committed): numbers from more than
+60 countries (the regions whose example mobile numbers stay valid with random last digits),
+20% in national form with a region column, 5% invalid (cut short or not a number), some
+duplicates by chance, and a templated text with 1 to 3 placeholders over names with some
+Unicode (accents, Greek, Cyrillic, 1% emoji). Contenders over the same file, one after another:
+
+- ``csv.reader``: a bare loop over the rows (the baseline);
+- ``cmcore campaign --json`` as a subprocess (import, read, judge, print the problem rows and
+  the summary), wall time;
+- a peer loop: ``csv.reader`` + ``phonenumbers.parse`` / ``is_valid_number`` + ``len()`` of
+  the rendered text, on the first ``--peer-rows`` rows (it is slow);
+- frictionless' ``validate`` of the CSV, where the frictionless package is installed.
+
+Peak memory: ``cmcore campaign --json`` on a generated file of ``--memory-rows`` rows, read
+from ``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss`` of the subprocess.
+
+    nice python benchmarks/bench_campaign.py [--rows N] [--memory-rows N] [--peer-rows N] [--no-write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import platform
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import phonenumbers as pn
+from phonenumbers import PhoneNumberFormat as F
+
+from _results import write_section
+
+SEED = 20261201
+TEMPLATES = ("Hi {name}, your code is {code}", "Dear {name}, {shop} has your parcel; code {code}",
+             "{name}: sale at {shop}!")
+NAMES = ("Ann", "Bob", "Zoë", "Łukasz", "José", "Ἀλέξανδρος", "Дмитрий", "Sørina", "Chloé", "Mia", "Tom", "Sam")
+SHOPS = ("CM Store", "Breda Centrum", "Café Noord", "Shop 24")
+
+
+def _regions(rng: random.Random) -> list[tuple[str, int, str, int]]:
+    """(region, country code, national number without its last digits, how many) for regions
+    whose example mobile number stays valid with any last digits."""
+    found = []
+    for region in sorted(pn.SUPPORTED_REGIONS):
+        example = pn.example_number_for_type(region, pn.PhoneNumberType.MOBILE)
+        if example is None:
+            continue
+        nsn = pn.national_significant_number(example)
+        for tail in (5, 4):
+            if len(nsn) <= tail + 2:
+                continue
+            head = nsn[:-tail]
+            if all(pn.is_valid_number(pn.parse(f"+{example.country_code}{head}{rng.randrange(10 ** tail):0{tail}d}"))
+                   for _ in range(12)):
+                found.append((region, example.country_code, head, tail))
+                break
+    return found
+
+
+def generate(path: Path, rows: int, seed: int = SEED) -> int:
+    """Write the seeded CSV of ``rows`` rows; returns how many regions it uses."""
+    rng = random.Random(seed)
+    regions = _regions(rng)
+    national_prefix = {r: (pn.format_number(pn.parse(f"+{cc}{head}{'0' * tail}"), F.NATIONAL))
+                       for r, cc, head, tail in regions}
+    with path.open("w", encoding="utf-8", newline="") as f:
+        out = csv.writer(f, lineterminator="\n")
+        out.writerow(["phone", "region", "name", "code", "shop"])
+        for _ in range(rows):
+            region, cc, head, tail = rng.choice(regions)
+            digits = f"{rng.randrange(10 ** tail):0{tail}d}"
+            roll = rng.random()
+            if roll < 0.05:
+                phone, where = (f"+{cc}{head[:2]}" if roll < 0.03 else "12-34-AB"), ""
+            elif roll < 0.25:
+                phone, where = national_prefix[region][: -tail] + digits if national_prefix[region][-tail:].isdigit() \
+                    else f"+{cc}{head}{digits}", region
+            else:
+                phone, where = f"+{cc} {head}{digits}" if roll < 0.5 else f"+{cc}{head}{digits}", ""
+            name = rng.choice(NAMES) + ("\U0001f600" if rng.random() < 0.01 else "")
+            out.writerow([phone, where, name, f"{rng.randrange(10 ** 6):06d}", rng.choice(SHOPS)])
+    return len(regions)
+
+
+def bare_csv(path: Path) -> float:
+    start = time.process_time()
+    with path.open(encoding="utf-8", newline="") as f:
+        for _row in csv.reader(f):
+            pass
+    return time.process_time() - start
+
+
+def peer(path: Path, limit: int) -> float:
+    pn.enable_pattern_cache() if hasattr(pn, "enable_pattern_cache") else None
+    template = TEMPLATES[1]
+    start = time.process_time()
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.reader(f)
+        next(reader)
+        for n, (phone, region, name, code, shop) in enumerate(reader):
+            if n >= limit:
+                break
+            try:
+                pn.is_valid_number(pn.parse(phone, region or None))
+            except pn.NumberParseException:
+                pass
+            len(template.format(name=name, code=code, shop=shop))
+    return time.process_time() - start
+
+
+def cmcore_cli(path: Path) -> tuple[float, int, int]:
+    """CPU time (user + system), exit status and peak RSS (KiB) of ``cmcore campaign --json``."""
+    cmd = [sys.executable, "-m", "cmcore", "campaign", str(path), "--json", "--no-progress", "--sender", "CM",
+           "--template", TEMPLATES[1]]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode not in (0, 1):
+        raise SystemExit(proc.stderr.decode())
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return cpu, proc.returncode, max(before.ru_maxrss, after.ru_maxrss)
+
+
+def frictionless_time(path: Path) -> float | None:
+    try:
+        import frictionless  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    start = time.process_time()
+    frictionless.validate(str(path))
+    return time.process_time() - start
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=10 ** 6)
+    ap.add_argument("--memory-rows", type=int, default=10 ** 7)
+    ap.add_argument("--peer-rows", type=int, default=10 ** 5)
+    ap.add_argument("--no-write", action="store_true")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "campaign.csv"
+        regions = generate(path, args.rows)
+        size = path.stat().st_size
+        base = min(bare_csv(path), bare_csv(path))
+        wall, status, _ = cmcore_cli(path)
+        peer_time = peer(path, args.peer_rows) / min(args.peer_rows, args.rows) * args.rows
+        fl = frictionless_time(path) if args.rows <= 10 ** 5 else None
+        path.unlink()
+        memory = None
+        if args.memory_rows:
+            big = Path(tmp) / "big.csv"
+            generate(big, args.memory_rows, SEED + 1)
+            mwall, _, rss = cmcore_cli(big)
+            memory = (args.memory_rows, rss, mwall)
+    per = lambda t: t / args.rows * 1e6  # noqa: E731
+    lines = [
+        "## Campaign files",
+        "",
+        f"`nice python benchmarks/bench_campaign.py`, seed {SEED}; Python {platform.python_version()}, "
+        f"{platform.machine()}, phonenumbers {pn.__version__}. A generated CSV of {args.rows:,} rows "
+        f"({size / 2**20:.0f} MiB), {regions} regions, 20% national with a region column, 5% invalid, a template "
+        "with 3 placeholders. CPU time (user + system; the subprocess's from getrusage), one run each: "
+        "the machine is shared, read ratios, not times.",
+        "",
+        "| contender | µs/row | rows/s | ratio to csv.reader |",
+        "|---|---:|---:|---:|",
+        f"| bare `csv.reader` loop | {per(base):.2f} | {args.rows / base:,.0f} | 1.0× |",
+        f"| `cmcore campaign --json` (subprocess, end to end, import included) | {per(wall):.2f} | {args.rows / wall:,.0f} | "
+        f"{wall / base:.1f}× |",
+        f"| `csv.reader` + `phonenumbers.parse`/`is_valid_number` + `len()` (first {args.peer_rows:,} rows) | "
+        f"{per(peer_time):.2f} | {args.rows / peer_time:,.0f} | {peer_time / base:.1f}× |",
+    ]
+    if fl is not None:
+        lines.append(f"| frictionless `validate` | {per(fl):.2f} | {args.rows / fl:,.0f} | {fl / base:.1f}× |")
+    else:
+        lines.append("| frictionless `validate` | not measured (not installed, or more than 10⁵ rows) | | |")
+    if memory is not None:
+        lines += ["", f"Peak memory of `cmcore campaign --json` on {memory[0]:,} generated rows: "
+                  f"{memory[1] / 1024:.0f} MiB (ru_maxrss), {memory[2]:.0f} s of CPU."]
+    print("\n".join(lines))
+    if not args.no_write:
+        write_section("bench_campaign", lines)
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    main()
