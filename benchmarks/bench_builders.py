@@ -58,7 +58,7 @@ def whatsapp_batch(rng: random.Random) -> Request:
 
 def plain(request: Request) -> dict[str, object]:
     return {"messages": {"authentication": {"producttoken": TOKEN}, "msg": [
-        {"from": m.sender, "to": [{"number": t} for t in m.recipients], "body": {"content": m.body},
+        {"from": m.sender, "to": [{"number": t} for t in m.recipients], "body": {"type": "auto", "content": m.body},
          "reference": m.reference, "allowedChannels": ["SMS"]} for m in request.messages]}}
 
 
@@ -71,7 +71,9 @@ def hand_xml(request: Request) -> bytes:
         etree.SubElement(msg, "FROM").text = m.sender
         for to in m.recipients:
             etree.SubElement(msg, "TO").text = to
-        etree.SubElement(msg, "BODY").text = m.body
+        body = etree.SubElement(msg, "BODY")
+        body.set("TYPE", "AUTO")
+        body.text = m.body
         etree.SubElement(msg, "REFERENCE").text = m.reference
         etree.SubElement(msg, "ALLOWEDCHANNELS").text = "SMS"
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + etree.tostring(root, encoding="utf-8")
