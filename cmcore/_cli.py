@@ -26,6 +26,7 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from typing import IO, Any, TextIO
 
+from cmcore import _cli_gateway
 from cmcore._errors import PayloadError
 from cmcore._sms import DEFAULT_LIMITS, LIMITS_16BIT_REF, Encoding, PartLimits, Segmentation
 from cmcore._sms import analyze
@@ -66,6 +67,7 @@ def _parser() -> argparse.ArgumentParser:
         # A TEXT such as '-20%' or '-5 €' is text, not an option: only '-' then a letter is one.
         sub._negative_number_matcher = re.compile(r"^-(?![-A-Za-z]).+$", re.S)
     _campaign_parser(commands)
+    _cli_gateway.add_commands(commands)
     return parser
 
 
@@ -368,6 +370,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0)
     if args.command == "campaign":
         return _run_campaign(args, sys.stdout, sys.stderr)
+    if args.command == "serve":
+        return _cli_gateway.run_serve(args, sys.stderr)
+    if args.command == "cost":
+        return _cli_gateway.run_cost(args, sys.stdout, sys.stderr)
     if args.max_parts is not None and not 1 <= args.max_parts <= 255:
         print("cmcore: --max-parts must be from 1 to 255", file=sys.stderr)
         return 2
