@@ -20,6 +20,7 @@ import urllib.request
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any, TextIO
+from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from cmcore._errors import PayloadError
@@ -65,6 +66,12 @@ def _accounts(path: str) -> list[GatewayAccount]:
     return accounts
 
 
+class _Threading(ThreadingMixIn, WSGIServer):
+    """A WSGI server with a thread a connection, so that clients in parallel are served in parallel."""
+
+    daemon_threads = True
+
+
 class _Quiet(WSGIRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # the app logs, without the token
         pass
@@ -100,7 +107,7 @@ def run_serve(args: argparse.Namespace, err: TextIO = sys.stderr) -> int:
     if jobs is not None:
         app = _with_reports(app, gateway, jobs, args.seed)
     try:
-        server: WSGIServer = make_server(args.host, args.port, app, handler_class=_Quiet)
+        server: WSGIServer = make_server(args.host, args.port, app, server_class=_Threading, handler_class=_Quiet)
     except OSError as exc:
         print(f"cmcore serve: cannot listen on {args.host}:{args.port}: {exc}", file=err)
         return 2

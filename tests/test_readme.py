@@ -31,6 +31,17 @@ status: int = 200
 webhook_body: bytes = (b'{"messages":{"msg":{"received":"2024-07-01T14:05:09","to":"0031612345678",'
                        b'"reference":"order_17","status":{"code":"2","errorCode":"","errorDescription":""}}}}')
 pdu_tail: bytes = bytes.fromhex("14010005") + b"20416" + bytes.fromhex("140a0002") + b"15"  # operator, tariff
+
+# The offline gateway on loopback, where the transport recipes send (cmcore.JSON_ENDPOINT for real).
+import threading as _threading
+from wsgiref.simple_server import make_server as _make_server
+
+from cmcore._cli_gateway import _Quiet, _Threading
+
+_server = _make_server("127.0.0.1", 0, cmcore.wsgi_app(cmcore.OfflineGateway()), server_class=_Threading,
+                       handler_class=_Quiet)
+_threading.Thread(target=_server.serve_forever, daemon=True).start()
+gateway_url = f"http://127.0.0.1:{_server.server_port}"
 '''
 
 
