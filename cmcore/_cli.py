@@ -418,6 +418,7 @@ def _campaign_parser(commands: Any) -> None:
     p.add_argument("--build-out", metavar="DIR", help="write JSON request bodies (1000 messages each) to DIR; "
                    "the product token comes from $CM_PRODUCT_TOKEN or --token-file")
     p.add_argument("--token-file", metavar="F", help="read the product token from F (never the command line)")
+    p.add_argument("--prices", metavar="FILE", help="price each valid row by this price table (CSV; see the README)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
 
 
@@ -588,7 +589,8 @@ def _run_campaign(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             source, format="rows" if counted is None else fmt, encoding=args.encoding, columns=columns or None,
             template=args.template, sender=args.sender, default_region=args.region,
             channels=tuple(c.strip() for c in args.channels.split(",")) if args.channels else (),
-            max_parts=args.max_parts, allow_empty=args.allow_empty)
+            max_parts=args.max_parts, allow_empty=args.allow_empty,
+            cost=_cli_gateway.row_pricer(args.prices, args.region) if args.prices else None)
     except ImportError:
         print("cmcore: reading .xlsx needs openpyxl: pip install 'cmcore[xlsx]'", file=err)
         return 2

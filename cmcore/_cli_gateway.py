@@ -17,7 +17,8 @@ import queue
 import sys
 import threading
 import urllib.request
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
 from datetime import datetime, timezone
 from typing import Any, TextIO
 from socketserver import ThreadingMixIn
@@ -192,6 +193,37 @@ def _table(est: Estimate, out: TextIO) -> None:
         print(f"  {region or '?'}: {amounts}", file=out)
     for line in est.unpriced[:20]:
         print(f"  unpriced {line.reference or line.location} {line.number}: {line.reason}", file=out)
+
+
+class CostTotals:
+    """Costs by currency that add up as the campaign summary sums its rows' costs."""
+
+    __slots__ = ("amounts",)
+
+    def __init__(self, amounts: Mapping[str, Decimal]) -> None:
+        self.amounts = dict(amounts)
+
+    def __add__(self, other: CostTotals) -> CostTotals:
+        merged = dict(self.amounts)
+        for currency, amount in other.amounts.items():
+            merged[currency] = merged.get(currency, Decimal(0)) + amount
+        return CostTotals(merged)
+
+    def __str__(self) -> str:
+        return ", ".join(f"{c} {round_money(a, c)}" for c, a in sorted(self.amounts.items()))
+
+
+def row_pricer(path: str, region: str | None) -> Callable[[str, str, int], CostTotals | None]:
+    """The campaign's pricing hook for ``cmcore campaign --prices``: each valid row's cost by
+    the price table at ``path``, or None where no price applies (the row is then unpriced)."""
+    with open(path, encoding="utf-8", newline="") as f:
+        prices = load_prices(f)
+
+    def cost(number: str, channel: str, parts: int) -> CostTotals | None:
+        line = estimate([CostInput(number=number, channel=channel, parts=parts)], prices,  # type: ignore[arg-type]
+                        default_region=region).lines[0]
+        return None if line.cost is None or line.currency is None else CostTotals({line.currency: line.cost})
+    return cost
 
 
 def commands() -> Sequence[str]:

@@ -102,3 +102,15 @@ def test_cost_reports_a_bad_price_table_with_its_line(tmp_path: Path, capsys: py
     request.write_bytes(b"{}")
     assert main(["cost", "--prices", str(prices), str(request)]) == 2
     assert "line 2" in capsys.readouterr().err
+
+
+def test_campaign_takes_prices_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    prices = tmp_path / "prices.csv"
+    prices.write_text(PRICES, encoding="utf-8")
+    campaign = tmp_path / "list.csv"
+    campaign.write_text("phone,text\n0612345678,Hello\n0201234567,Hi\n" + "+44 20 7946 0958," + "x" * 161 + "\n",
+                        encoding="utf-8")
+    assert main(["campaign", str(campaign), "--sender", "CM", "--region", "NL", "--prices", str(prices),
+                 "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out.splitlines()[-1])["summary"]
+    assert summary["cost"] == "EUR 0.12, GBP 0.08"  # 0.05 (+31612) + 0.0725 = 0.1225; 2 parts x 0.04
