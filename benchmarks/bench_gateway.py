@@ -62,6 +62,46 @@ def lines() -> list[str]:
     return out
 
 
+def served_lines(n: int = 2000) -> list[str]:
+    """Requests a second through `cmcore serve` on loopback: one message a request, one client
+    thread on a kept-alive connection, and four threads on a connection each."""
+    import http.client
+    import os
+    import subprocess
+    import threading
+    import time
+    proc = subprocess.Popen([sys.executable, "-m", "cmcore", "serve", "--port", "0"], stderr=subprocess.PIPE,
+                            text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    assert proc.stderr is not None
+    port = int(proc.stderr.readline().split("http://127.0.0.1:")[1].split()[0])
+    threading.Thread(target=proc.stderr.read, daemon=True).start()
+    body = cmcore.build_json(Request(product_token=ProductToken(bv.TOKEN), messages=[
+        Message(sender="CM Telecom", recipients=["+31612345678"], body="Your code is 4821")]))
+
+    def client(count: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        for _ in range(count):
+            conn.request("POST", "/v1.0/message", body, {"Content-Type": "application/json"})
+            answer = conn.getresponse()
+            assert answer.status == 200 and answer.read()
+        conn.close()
+    out = []
+    try:
+        for threads in (1, 4):
+            start = time.perf_counter()
+            workers = [threading.Thread(target=client, args=(n // threads,)) for _ in range(threads)]
+            for w in workers:
+                w.start()
+            for w in workers:
+                w.join()
+            out.append(f"| {threads} client thread(s), {n} requests | {n / (time.perf_counter() - start):.0f} |")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    return ["Through `cmcore serve` (the standard library's HTTP server, a thread a connection):", "",
+            "| clients | requests a second |", "|---|---:|", *out]
+
+
 def _raises(request: Request) -> None:
     try:
         cmcore.validate(request)
@@ -76,7 +116,8 @@ def main() -> None:
     args = parser.parse_args()
     body = ["# Offline gateway benchmark", "", f"`python benchmarks/bench_gateway.py`, seed {bv.SEED + 2}, "
             f"{bv.ROUNDS} rounds, kernel {cmcore.KERNEL}. 1,000 multinational SMS a batch; the gateway "
-            "gets a fresh copy of the same body each round (the accounts are unlimited).", "", *lines(), ""]
+            "gets a fresh copy of the same body each round (the accounts are unlimited).", "", *lines(), "",
+            *served_lines(), ""]
     print("\n".join(body))
     if args.out:
         args.out.write_text("\n".join(body) + "\n", encoding="utf-8")
