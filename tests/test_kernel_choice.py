@@ -39,3 +39,14 @@ def test_plain_import_uses_the_compiled_kernel() -> None:
 
 def test_the_switch_selects_the_twin() -> None:
     assert _kernel_in_subprocess(CMCORE_NO_EXTENSIONS="1") == "python cmcore._segment_py cmcore._wire_py cmcore._wire_py cmcore._xmltree_py"
+
+
+def test_every_package_of_the_source_is_installed() -> None:
+    """pyproject.toml lists each package: a subpackage left out installs a cmcore that cannot
+    be imported (the editable install of development would not show it)."""
+    import tomllib
+    from pathlib import Path
+    root = Path(__file__).parent.parent
+    listed = set(tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(root).parts) for p in (root / "cmcore").rglob("__init__.py")}
+    assert found == listed
