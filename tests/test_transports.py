@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 
@@ -24,7 +25,8 @@ TOKEN = "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"
 @pytest.fixture(scope="module")
 def gateway_url() -> Iterator[str]:
     proc = subprocess.Popen([sys.executable, "-m", "cmcore", "serve", "--port", "0"], stderr=subprocess.PIPE,
-                            text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                            text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                            cwd=tempfile.gettempdir())  # not the source tree, whose kernels may not be built
     assert proc.stderr is not None
     line = proc.stderr.readline()
     port = int(line.split("http://127.0.0.1:")[1].split()[0])
