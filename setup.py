@@ -15,6 +15,7 @@ else:
          Extension("cmcore._wire", ["cmcore/_wire.pyx"]),
          Extension("cmcore._numbers", ["cmcore/_numbers.pyx"]),
          Extension("cmcore._screen", ["cmcore/_screen.pyx"]),
+         Extension("cmcore._septets", ["cmcore/_septets.pyx"]),
          # reads lxml's tree through lxml's public C API: built against lxml's own headers
          Extension("cmcore._xmltree", ["cmcore/_xmltree.pyx"], include_dirs=lxml.get_include())],
         compiler_directives={"language_level": "3"},

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from cmcore import _gsm7
-from cmcore._sms import DEFAULT_LIMITS, Encoding, PartLimits, Segmentation, _plain_text, split
+from cmcore import _gsm7, _gsm7_national, _national
+from cmcore._smpp_cut import unit_costs
+from cmcore._sms import DEFAULT_LIMITS, Encoding, NationalSegmentation, PartLimits, Segmentation, _plain_text, split
 from cmcore._sms import analyze
 
 _TABLE: dict[str, str] = {}
@@ -92,6 +94,50 @@ class Explanation:
     parts: tuple[str, ...]
     non_gsm7: tuple[CharInfo, ...]
     double: tuple[CharInfo, ...]
+    #: Set when ``languages`` made national tables carry the text; ``None`` otherwise.
+    tables: TableUse | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TableUse:
+    """The national language tables a text uses (TS 23.038 Annex A) and what they save.
+
+    ``locking``/``single``: National Language Identifiers (0: the default table); ``names``
+    says them in words; ``ucs2_parts`` is what the text would take as UCS-2, so that
+    ``saved_parts = ucs2_parts - parts``.
+    """
+
+    locking: int
+    single: int
+    names: str
+    parts: int
+    ucs2_parts: int
+
+    @property
+    def saved_parts(self) -> int:
+        return self.ucs2_parts - self.parts
+
+
+def _table_use(seg: NationalSegmentation, ucs2: Segmentation) -> TableUse:
+    names = [f"{_gsm7_national.NAMES[seg.locking]} locking shift"] if seg.locking else []
+    names += [f"{_gsm7_national.NAMES[seg.single]} single shift"] if seg.single else []
+    return TableUse(locking=seg.locking, single=seg.single, names=" + ".join(names), parts=seg.parts,
+                    ucs2_parts=ucs2.parts)
+
+
+def _explain_national(text: str, seg: NationalSegmentation, limits: PartLimits) -> Explanation:
+    one, each = _national.rooms(seg.locking, seg.single, limits.gsm7_single, limits.gsm7_multi, False)
+    ends = [len(text)] if seg.parts == 1 else _national.septets.cuts(text, seg.locking, seg.single, each)
+    costs = unit_costs(text, seg.locking, seg.single, True)
+    return Explanation(
+        text=text,
+        segmentation=seg,
+        parts=tuple(text[a:b] for a, b in zip([0, *ends], ends)),
+        non_gsm7=tuple(CharInfo(index=i, char=c) for i, c in enumerate(text)
+                       if c not in _gsm7.BASIC and c not in _gsm7.EXTENSION),
+        double=tuple(CharInfo(index=i, char=c) for i, c in enumerate(text) if costs[i] == 2),
+        tables=_table_use(seg, analyze(text, encoding=Encoding.UCS2, limits=limits)),
+    )
 
 
 def explain(
@@ -100,13 +146,21 @@ def explain(
     *,
     encoding: Encoding | None = None,
     limits: PartLimits = DEFAULT_LIMITS,
+    languages: Sequence[str] = (),
 ) -> Explanation:
     """Return the segmentation of ``text`` with the characters that decide it.
 
-    Raises as ``analyze()`` does (``TypeError``, ``EncodingError``).
+    With ``languages`` (as ``analyze()`` takes them), a text that national language tables
+    carry is explained with them: ``tables`` names them and the parts they save against UCS-2,
+    ``double`` lists the characters sent through the single shift table, ``non_gsm7`` still
+    those outside the default alphabet.
+
+    Raises as ``analyze()`` does (``TypeError``, ``EncodingError``, ``ValueError``).
     """
     text = _plain_text(text, "explain")
-    seg = analyze(text, encoding=encoding, limits=limits)
+    seg = analyze(text, encoding=encoding, limits=limits, languages=languages)
+    if isinstance(seg, NationalSegmentation):
+        return _explain_national(text, seg, limits)
     gsm7 = seg.encoding is Encoding.GSM7
     non_gsm7 = []
     double = []

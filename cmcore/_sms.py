@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import overload
 
-from cmcore import _gsm7
+from cmcore import _gsm7, _national
 from cmcore import _kernel as _kernel_rule
 from cmcore._errors import EncodingError, PartsLimitError
 
@@ -131,6 +131,24 @@ def _segmentation(encoding: Encoding, units: int, parts: int) -> Segmentation:
     return seg
 
 
+@dataclass(frozen=True, slots=True, init=False)
+class NationalSegmentation(Segmentation):
+    """A GSM-7 segmentation that uses national language tables (3GPP TS 23.038 Annex A).
+
+    ``locking`` and ``single`` are the National Language Identifiers of the locking and
+    single shift tables (0: the default alphabet or extension table); ``units`` counts the
+    text's septets with them, and ``parts`` allows for their header elements.
+    """
+
+    locking: int
+    single: int
+
+    def __init__(self, *, encoding: Encoding, units: int, parts: int, locking: int, single: int) -> None:
+        Segmentation.__init__(self, encoding=encoding, units=units, parts=parts)
+        object.__setattr__(self, "locking", locking)
+        object.__setattr__(self, "single", single)
+
+
 _ENCODINGS = (Encoding.UCS2, Encoding.GSM7)
 
 
@@ -195,16 +213,26 @@ def analyze(
     encoding: Encoding | None = None,
     limits: PartLimits = DEFAULT_LIMITS,
     max_parts: int | None = None,
+    languages: Sequence[str] = (),
 ) -> Segmentation:
     """Return the encoding, units and part count of ``text`` as one SMS.
 
     ``encoding=None`` detects it as the gateway's ``type: auto`` does; ``Encoding.UCS2``
     counts as UCS-2 (``dcs`` 8); ``Encoding.GSM7`` requires GSM-7.
 
+    ``languages`` (ISO 639-1 codes such as ``("tr", "pt")``) opts in to the national language
+    tables of TS 23.038 Annex A for a text the default alphabet cannot carry: the result is
+    then a ``NationalSegmentation`` with the (locking, single) pair that needs the fewest
+    parts, then leaves the most room, each table's header element charged (TS 23.040
+    9.2.3.24.15-16); a text no pair carries stays UCS-2.
+
     Raises ``TypeError`` for a non-``str`` text, ``EncodingError`` when GSM-7 is required and
-    the text is not, and ``PartsLimitError`` when it needs more than ``max_parts`` parts.
+    the text is not, ``ValueError`` for an unknown language, and ``PartsLimitError`` when it
+    needs more than ``max_parts`` parts.
     """
-    result = _measure(text, encoding, limits, "analyze")
+    result = _measure(text, None if languages and encoding is Encoding.GSM7 else encoding, limits, "analyze")
+    if languages and encoding is not Encoding.UCS2:
+        result = _national_result(_plain_text(text, "analyze"), result, encoding, limits, languages)
     if max_parts is not None:
         _check_max_parts(max_parts, "analyze")
         if result.parts > max_parts:
@@ -215,6 +243,22 @@ def analyze(
                 max_parts=max_parts,
             )
     return result
+
+
+def _national_result(
+    text: str, seg: Segmentation, encoding: Encoding | None, limits: PartLimits, languages: Sequence[str]
+) -> Segmentation:
+    """``seg`` for a text the default alphabet carries, else the best national pair's answer."""
+    if seg.encoding is Encoding.GSM7:
+        _national.table_ids(languages, "analyze")  # an unknown code is an error all the same
+        return seg
+    choice = _national.choose(text, languages, limits.gsm7_single, limits.gsm7_multi, "analyze")
+    if choice is None:
+        if encoding is Encoding.GSM7:
+            _require_gsm7(text, "body")
+        return seg
+    return NationalSegmentation(encoding=Encoding.GSM7, units=choice.units, parts=choice.parts,
+                                locking=choice.locking, single=choice.single)
 
 
 def _cuts(text: str, seg: Segmentation, limits: PartLimits) -> list[int]:

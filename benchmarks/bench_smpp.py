@@ -1,0 +1,132 @@
+"""SMPP codec speed: sms_parts and encode_gsm7 on the compiled kernel, the twin and smpplib.
+
+The corpora are bench_segment.py's (a)-(e), built by its functions with its seed. Contenders
+run in interleaved rounds (each round times every contender once, in turn), so that a load
+on the shared machine falls on all of them alike; figures are medians over the rounds, in
+ns per text, and ratios are taken within the run. ``pip install smpplib`` for the peer (its
+row is skipped if missing). Writes its section of ``benchmarks/RESULTS.md``.
+
+    python benchmarks/bench_smpp.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import cmcore
+from cmcore import _national, _septets_py
+from _results import write_section
+from bench_segment import (SEED, _version, corpus_160, corpus_emoji, corpus_greek, corpus_long_ext,
+                           corpus_megabyte, corpus_otp)
+
+try:
+    from smpplib import gsm as smpplib_gsm
+except ImportError:  # pragma: no cover - optional peer
+    smpplib_gsm = None
+
+Contender = tuple[str, Callable[[], object], int]
+
+
+def twin(func: Callable[[], object]) -> Callable[[], object]:
+    def run() -> object:
+        saved = _national.septets
+        _national.septets = _septets_py
+        try:
+            return func()
+        finally:
+            _national.septets = saved
+    return run
+
+
+def interleaved(rows: Sequence[Contender], rounds: int) -> dict[str, float]:
+    """Median ns per item of each contender over ``rounds`` interleaved rounds."""
+    times: dict[str, list[float]] = {label: [] for label, _, _ in rows}
+    for _ in range(rounds):
+        for label, func, count in rows:
+            start = time.perf_counter_ns()
+            func()
+            times[label].append((time.perf_counter_ns() - start) / count)
+    return {label: statistics.median(values) for label, values in times.items()}
+
+
+def corpus_rows(texts: list[str], sample: list[str]) -> list[Contender]:
+    parts = cmcore.sms_parts
+    rows: list[Contender] = [
+        ("sms_parts (Cython)", lambda: [parts(t, reference=1) for t in texts], len(texts)),
+        ("sms_parts packed (Cython)", lambda: [parts(t, reference=1, packed=True) for t in texts], len(texts)),
+        ("sms_parts (pure twin)", twin(lambda: [parts(t, reference=1) for t in sample]), len(sample)),
+    ]
+    if smpplib_gsm is not None:
+        rows.append(("smpplib.gsm.make_parts", lambda: [smpplib_gsm.make_parts(t) for t in sample], len(sample)))
+    return rows
+
+
+def bench_corpus(name: str, texts: list[str], sample_size: int, rounds: int) -> list[str]:
+    sample = texts[:sample_size]
+    result = interleaved(corpus_rows(texts, sample), rounds)
+    base = result["sms_parts (Cython)"]
+    lines = [f"### {name}", "", f"{len(texts):,} texts; twin and smpplib on the first {len(sample):,}.", "",
+             "| contender | ns/text (median) | × sms_parts (Cython) |", "|---|---:|---:|"]
+    lines += [f"| {label} | {ns:,.0f} | {ns / base:,.2f} |" for label, ns in result.items()]
+    if smpplib_gsm is not None:
+        lines += ["", f"smpplib / sms_parts (Cython): **{result['smpplib.gsm.make_parts'] / base:,.1f}×**."]
+    print(f"  {name}: {result}", file=sys.stderr)
+    return lines + [""]
+
+
+def bench_megabyte(texts: list[str], rounds: int) -> list[str]:
+    lines = ["### packed GSM 7-bit encoding of 1 MB", "",
+             "MB/s of characters (1 MB = 10⁶ characters); `str.encode('latin-1')`, a codec pass that "
+             "writes every character once, is the floor to compare with.", "",
+             "| text | encode_gsm7 (Cython) | encode_gsm7 (twin) | str.encode('latin-1') | Cython / latin-1 |",
+             "|---|---:|---:|---:|---:|"]
+    for label, text in (("1 MB GSM words (ASCII)", texts[0]), ("1 MB GSM with extension chars", texts[1])):
+        rows: list[Contender] = [
+            ("c", lambda: cmcore.encode_gsm7(text), 1),
+            ("py", twin(lambda: cmcore.encode_gsm7(text)), 1),
+            ("latin1", lambda: text.encode("latin-1", "replace"), 1),
+        ]
+        ns = interleaved(rows, rounds)
+        speeds = {k: len(text) / 1e6 / (v / 1e9) for k, v in ns.items()}
+        lines.append(f"| {label} | {speeds['c']:,.0f} | {speeds['py']:,.0f} | {speeds['latin1']:,.0f} | "
+                     f"{speeds['c'] / speeds['latin1']:.2f} |")
+        print(f"  1 MB {label}: {speeds}", file=sys.stderr)
+    return lines + [""]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a tenth of the corpora, for a smoke run")
+    parser.add_argument("--out", type=Path, default=Path(__file__).with_name("RESULTS.md"))
+    args = parser.parse_args()
+    if cmcore.KERNEL != "cython":
+        raise SystemExit("benchmark the compiled kernel: install cmcore without CMCORE_NO_EXTENSIONS")
+    scale = 10 if args.quick else 1
+    rng = random.Random(SEED)
+    corpora = [
+        ("(a) OTP-like GSM texts, ~40 chars", corpus_otp(rng, 100_000 // scale)),
+        ("(b) exactly 160 GSM chars", corpus_160(rng, 50_000 // scale)),
+        ("(c) ~1000 GSM chars with extension chars", corpus_long_ext(rng, 10_000 // scale)),
+        ("(d) Greek/Cyrillic, ~100 chars", corpus_greek(rng, 50_000 // scale)),
+        ("(e) emoji-mixed texts", corpus_emoji(rng, 50_000 // scale)),
+    ]
+    lines = ["# SMPP codec benchmark", "",
+             f"`python benchmarks/bench_smpp.py{' --quick' if args.quick else ''}`, seed {SEED} (bench_segment's "
+             f"corpora); Python {platform.python_version()}, {platform.machine()}, smpplib {_version('smpplib')}. "
+             "Medians of 7 interleaved rounds. The machine is shared: read ratios, not times.", ""]
+    for name, texts in corpora:
+        lines += bench_corpus(name, texts, 2_000 if "1000" in name else 5_000 // scale, 7)
+    lines += bench_megabyte(corpus_megabyte(rng), 7)
+    write_section("bench_smpp", lines, args.out)
+    print(f"wrote {args.out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

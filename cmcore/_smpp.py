@@ -1,0 +1,426 @@
+"""SMPP without the socket, the codec half: GSM 7-bit, UCS-2 and Latin-1, and SMS parts.
+
+It turns a text into the ``short_message`` octets (and ``data_coding``, ``esm_class``, SAR
+values) of each ``submit_sm``, and octets back into text; a transport sends them. Rules kept:
+
+* GSM 7-bit (3GPP TS 23.038 6.2.1, Annex A): a character of the locking shift table costs one
+  septet, one of the single shift table two (escape 0x1B, then its code); packing is LSB first
+  (6.1.2.1.1), after the fill bits that align septets after a user data header.
+* UCS-2 (TS 23.038 6.2.3) is sent as UTF-16BE: a character outside the BMP is a surrogate
+  pair, never split; a lone surrogate cannot be sent.
+* Concatenation (TS 23.040 9.2.3.24.1 and .8): IEI 0x00 with an 8-bit reference or 0x08 with
+  a 16-bit one; national tables add IEI 0x25 (locking) and 0x24 (single shift), in every part.
+  Part capacities follow from the header actually used. ``transport="sar"`` carries the
+  concatenation in the SMPP 3.4 ``sar_*`` TLVs instead (5.3.2.22-24), ``"payload"`` the whole
+  text in one ``message_payload`` TLV (5.3.2.32).
+
+Nothing here invents a reference: a multipart text needs the caller's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from cmcore import _gsm7_national, _national
+from cmcore._errors import EncodingError, PartsLimitError, PayloadError
+from cmcore._sms import DEFAULT_LIMITS, LIMITS_16BIT_REF, MAX_PARTS, Encoding, PartLimits, _plain_text, split
+from cmcore._smpp_cut import cluster_cuts
+
+__all__ = ["SmsPart", "decode_gsm7", "decode_latin1", "decode_ucs2", "encode_gsm7", "encode_latin1",
+           "encode_ucs2", "sms_parts"]
+
+_CR = 0x0D
+_UDHI = 0x40
+_IEI_CONCAT, _IEI_CONCAT16, _IEI_SINGLE, _IEI_LOCKING = 0x00, 0x08, 0x24, 0x25
+_TRANSPORTS = ("udh", "sar", "payload")
+_MESSAGE_PAYLOAD_MAX = 0xFFFF  # a TLV's length is 2 octets
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SmsPart:
+    """One ``submit_sm``'s worth of a text.
+
+    ``short_message`` is ``udh + payload``: what goes in the PDU's ``short_message`` field, or
+    in its ``message_payload`` TLV for ``transport="payload"``. ``esm_class`` has UDHI (0x40)
+    set when ``udh`` is not empty. ``payload`` is packed after the fill bits that follow
+    ``udh`` when the part is packed GSM 7-bit. The ``sar_*`` values are set for a multipart
+    text sent with ``transport="sar"``, else None.
+    """
+
+    data_coding: int
+    esm_class: int
+    udh: bytes
+    payload: bytes
+    short_message: bytes
+    text: str
+    sar_msg_ref_num: int | None = None
+    sar_total_segments: int | None = None
+    sar_segment_seqnum: int | None = None
+
+
+def _table_id(value: int | None, name: str, tables: dict[int, str], func: str) -> int:
+    if value is None or value == 0 and type(value) is int:
+        return 0
+    if type(value) is not int or value not in tables:
+        known = ", ".join(str(t) for t in sorted(tables))
+        raise ValueError(f"{func}(): {name} must be None, 0 or a table identifier ({known}), not {value!r}")
+    return value
+
+
+def _tables(locking: int | None, single: int | None, func: str) -> tuple[int, int]:
+    return (_table_id(locking, "locking", _gsm7_national.LOCKING, func),
+            _table_id(single, "single", _gsm7_national.SINGLE, func))
+
+
+def _table_names(locking: int, single: int) -> str:
+    lock = f"the {_gsm7_national.NAMES[locking]} locking shift table" if locking else "the default alphabet"
+    shift = f"the {_gsm7_national.NAMES[single]} single shift table" if single else "its extension table"
+    return f"{lock} or {shift}"
+
+
+def _unencodable(text: str, index: int, locking: int, single: int) -> EncodingError:
+    char = text[index]
+    return EncodingError(
+        f"character {char!r} (U+{ord(char):04X}) at index {index} is not in {_table_names(locking, single)} "
+        "(3GPP TS 23.038); send the text as UCS-2 or choose national language tables",
+        code=304, location="body")
+
+
+def _octets(data: bytes, func: str) -> bytes:
+    if type(data) is bytes:
+        return data
+    try:
+        return bytes(memoryview(data))
+    except TypeError:
+        raise TypeError(f"{func}() argument 'data' must be bytes-like, not {type(data).__name__}") from None
+
+
+def _gsm7_septets(text: str, locking: int, single: int) -> bytes:
+    found: tuple[bytes, int] = _national.septets.encode(text, locking, single)
+    if found[1] >= 0:
+        raise _unencodable(text, found[1], locking, single)
+    return found[0]
+
+
+def encode_gsm7(text: str, /, *, packed: bool = True, locking: int | None = None, single: int | None = None) -> bytes:
+    """Return ``text`` in GSM 7-bit: packed (TS 23.038 6.1.2.1.1) or one septet an octet.
+
+    ``locking``/``single`` pick national language tables (Annex A; None or 0: the default
+    alphabet and extension table). Packed, 7 spare bits at the end hold a CR and a final CR on
+    an octet boundary is doubled (6.1.2.3.1), so that a reader who counts septets from octets
+    reads the text back. ``len(encode_gsm7(t, packed=False))`` is the septet count.
+
+    Raises ``EncodingError`` naming the first character the tables lack and its index,
+    ``ValueError`` for an unknown table, ``TypeError`` for a non-``str`` text.
+    """
+    text = _plain_text(text, "encode_gsm7")
+    lock, shift = _tables(locking, single, "encode_gsm7")
+    values = _gsm7_septets(text, lock, shift)
+    packed_values: bytes = _national.septets.pack(values, 0, True)
+    return packed_values if packed else values
+
+
+def _check_count(value: object, name: str, low: int, high: int, func: str) -> None:
+    if type(value) is not int or not low <= value <= high:
+        raise ValueError(f"{func}(): {name} must be a whole number from {low} to {high}, not {value!r}")
+
+
+def decode_gsm7(
+    data: bytes,
+    /,
+    *,
+    packed: bool = True,
+    septets: int | None = None,
+    fill_bits: int = 0,
+    locking: int | None = None,
+    single: int | None = None,
+) -> str:
+    """Return the text that GSM 7-bit ``data`` holds: packed, or one septet an octet.
+
+    ``septets`` is the count to read (TP-UDL less the header's septets); without it every
+    whole septet is read, and a final CR that ends on an octet boundary is dropped as the pad
+    of TS 23.038 6.1.2.3.1, while a final ``@`` there is kept (a conforming sender pads those
+    7 bits with CR, never zeros). ``fill_bits`` (0-6) are skipped first. An escape followed by
+    a code the single shift table lacks decodes as the locking table's character (6.2.1.1);
+    an escape after an escape, or a lone final one, as a space (6.2.1.1 note 1).
+
+    Raises ``PayloadError`` when ``septets`` needs more octets than given, ``EncodingError``
+    for an unpacked octet above 0x7F, ``ValueError`` for a bad option.
+    """
+    data = _octets(data, "decode_gsm7")
+    lock, shift = _tables(locking, single, "decode_gsm7")
+    _check_count(fill_bits, "fill_bits", 0, 6 if packed else 0, "decode_gsm7")
+    if septets is not None:
+        _check_count(septets, "septets", 0, 8 * len(data), "decode_gsm7")
+    values = _packed_septets(data, septets, fill_bits) if packed else _plain_septets(data, septets)
+    text: str = _national.septets.decode(values, lock, shift)
+    return text
+
+
+def _packed_septets(data: bytes, count: int | None, fill_bits: int) -> bytes:
+    try:
+        values: bytes = _national.septets.unpack(data, fill_bits, -1 if count is None else count)
+    except ValueError as exc:
+        raise PayloadError(f"decode_gsm7(): {exc}", code=304, location="body") from None
+    if count is None and values and values[-1] == _CR and (fill_bits + 7 * len(values)) % 8 == 0:
+        return values[:-1]
+    return values
+
+
+def _plain_septets(data: bytes, count: int | None) -> bytes:
+    if count is not None:
+        if count > len(data):
+            raise PayloadError(f"decode_gsm7(): {count} septets need more than the {len(data)} octets given",
+                               code=304, location="body")
+        data = data[:count]
+    if not data.isascii():
+        index = next(i for i, v in enumerate(data) if v > 0x7F)
+        raise EncodingError(f"octet 0x{data[index]:02X} at index {index} is not a septet (unpacked GSM 7-bit "
+                            "holds one septet, 0x00-0x7F, an octet)", code=304, location="body")
+    return data
+
+
+def encode_ucs2(text: str, /) -> bytes:
+    """Return ``text`` as UCS-2 octets (UTF-16BE, ``data_coding`` 8): a character outside the
+    BMP becomes a surrogate pair. Raises ``EncodingError`` for a lone surrogate, naming it and
+    its index, and ``TypeError`` for a non-``str`` text."""
+    text = _plain_text(text, "encode_ucs2")
+    try:
+        return text.encode("utf-16-be")
+    except UnicodeEncodeError as exc:
+        raise EncodingError(
+            f"lone surrogate U+{ord(text[exc.start]):04X} at index {exc.start} cannot be sent as UCS-2 "
+            "(UTF-16): it is half of a character", code=304, location="body") from None
+
+
+def decode_ucs2(data: bytes, /) -> str:
+    """Return the text of UCS-2 octets (UTF-16BE, surrogate pairs joined). Raises
+    ``EncodingError`` for an odd number of octets or a lone surrogate, naming the octet."""
+    data = _octets(data, "decode_ucs2")
+    try:
+        return data.decode("utf-16-be")
+    except UnicodeDecodeError as exc:
+        raise EncodingError(f"UCS-2 octets are malformed at octet {exc.start}: {exc.reason}",
+                            code=304, location="body") from None
+
+
+def encode_latin1(text: str, /) -> bytes:
+    """Return ``text`` as ISO 8859-1 octets (SMPP ``data_coding`` 3). Raises
+    ``EncodingError`` naming the first character beyond U+00FF and its index."""
+    text = _plain_text(text, "encode_latin1")
+    try:
+        return text.encode("latin-1")
+    except UnicodeEncodeError as exc:
+        char = text[exc.start]
+        raise EncodingError(f"character {char!r} (U+{ord(char):04X}) at index {exc.start} is not in "
+                            "Latin-1 (ISO 8859-1)", code=304, location="body") from None
+
+
+def decode_latin1(data: bytes, /) -> str:
+    """Return the text of ISO 8859-1 octets (SMPP ``data_coding`` 3); every octet decodes."""
+    return _octets(data, "decode_latin1").decode("latin-1")
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    gsm7: bool
+    locking: int
+    single: int
+    single_cap: int
+    multi_cap: int
+
+
+_PLAINS = {False: (_Plan(True, 0, 0, DEFAULT_LIMITS.gsm7_single, DEFAULT_LIMITS.gsm7_multi),
+                   _Plan(False, 0, 0, DEFAULT_LIMITS.ucs2_single, DEFAULT_LIMITS.ucs2_multi)),
+           True: (_Plan(True, 0, 0, LIMITS_16BIT_REF.gsm7_single, LIMITS_16BIT_REF.gsm7_multi),
+                  _Plan(False, 0, 0, LIMITS_16BIT_REF.ucs2_single, LIMITS_16BIT_REF.ucs2_multi))}
+
+
+def _encoded(text: str, plan: _Plan) -> bytes:
+    """The whole text's septets (GSM 7-bit) or UTF-16BE octets (UCS-2)."""
+    return _gsm7_septets(text, plan.locking, plan.single) if plan.gsm7 else encode_ucs2(text)
+
+
+def _plan(text: str, languages: Sequence[str], tables: tuple[int, int] | None, encoding: Encoding | None,
+          limits: PartLimits, ref16: bool) -> tuple[_Plan, bytes]:
+    """The encoding, tables and part capacities for ``text``, and the whole text encoded."""
+    if limits is DEFAULT_LIMITS and tables is None and not languages and encoding is None:
+        gsm, ucs2 = _PLAINS[ref16]  # the common case: one pass of the kernel decides
+        values, bad = _national.septets.encode(text, 0, 0)
+        return (gsm, values) if bad < 0 else (ucs2, encode_ucs2(text))
+    plan = _find_plan(text, languages, tables, encoding, limits, ref16)
+    return plan, _encoded(text, plan)
+
+
+def _find_plan(text: str, languages: Sequence[str], tables: tuple[int, int] | None, encoding: Encoding | None,
+               limits: PartLimits, ref16: bool) -> _Plan:
+    if ref16 and limits is DEFAULT_LIMITS:
+        limits = LIMITS_16BIT_REF
+    if encoding is Encoding.UCS2:
+        if tables is not None:
+            raise ValueError("sms_parts(): locking/single tables are GSM 7-bit; they cannot go with Encoding.UCS2")
+        return _Plan(False, 0, 0, limits.ucs2_single, limits.ucs2_multi)
+    lock, shift = tables or (0, 0)
+    values, bad = _national.septets.encode(text, lock, shift)
+    if bad >= 0 and tables is None and languages:
+        choice = _national.choose(text, languages, limits.gsm7_single, limits.gsm7_multi, "sms_parts", ref16=ref16)
+        if choice is not None:
+            lock, shift, bad = choice.locking, choice.single, -1
+    elif languages:
+        _national.table_ids(languages, "sms_parts")
+    if bad >= 0:
+        if tables is not None or encoding is Encoding.GSM7:
+            raise _unencodable(text, bad, lock, shift)
+        return _Plan(False, 0, 0, limits.ucs2_single, limits.ucs2_multi)
+    one, each = _national.rooms(lock, shift, limits.gsm7_single, limits.gsm7_multi, ref16)
+    return _Plan(True, lock, shift, one, each)
+
+
+_LIMITS: dict[tuple[int, int], PartLimits] = {}
+
+
+def _limits(plan: _Plan) -> PartLimits:
+    """``PartLimits`` holding the plan's capacities, made once for each pair of them."""
+    key = (plan.single_cap, plan.multi_cap)
+    found = _LIMITS.get(key)
+    if found is None:
+        found = _LIMITS.setdefault(key, PartLimits(gsm7_single=key[0], gsm7_multi=key[1], ucs2_single=key[0],
+                                                   ucs2_multi=key[1]))
+    return found
+
+
+def _cut(text: str, plan: _Plan, graphemes: bool) -> list[str]:
+    """The texts of the parts of a text longer than one part: ``split()``'s cut for the
+    default tables, the same greedy cut for national ones, between grapheme clusters where
+    asked."""
+    lock, shift = plan.locking, plan.single
+    if graphemes:
+        ends = cluster_cuts(text, plan.multi_cap, lock, shift, plan.gsm7)
+    elif plan.gsm7 and (lock or shift):
+        ends = _national.septets.cuts(text, lock, shift, plan.multi_cap)
+    else:
+        return split(text, encoding=Encoding.GSM7 if plan.gsm7 else Encoding.UCS2, limits=_limits(plan))
+    return [text[a:b] for a, b in zip([0, *ends], ends)]
+
+
+def _header(plan: _Plan, concat: bytes) -> bytes:
+    body = concat
+    if plan.locking:
+        body += bytes((_IEI_LOCKING, 1, plan.locking))
+    if plan.single:
+        body += bytes((_IEI_SINGLE, 1, plan.single))
+    return bytes((len(body),)) + body if body else b""
+
+
+def _concat(reference: int, ref16: bool, total: int, seq: int) -> bytes:
+    if ref16:
+        return bytes((_IEI_CONCAT16, 4, reference >> 8, reference & 0xFF, total, seq))
+    return bytes((_IEI_CONCAT, 3, reference, total, seq))
+
+
+def _payload(text: str, plan: _Plan, udh: bytes, packed: bool, encoded: bytes | None = None) -> bytes:
+    values = _encoded(text, plan) if encoded is None else encoded
+    if not (packed and plan.gsm7):
+        return values
+    payload: bytes = _national.septets.pack(values, (7 - (8 * len(udh)) % 7) % 7, True)
+    return payload
+
+
+# Writing through the slot descriptors skips the frozen __setattr__ (as _sms does for
+# Segmentation): a part is built in a fraction of the generated __init__'s time.
+(_set_dc, _set_esm, _set_udh, _set_payload, _set_sm, _set_text, _set_ref, _set_total,
+ _set_seq) = (getattr(SmsPart, name).__set__ for name in SmsPart.__slots__)
+_new = object.__new__
+
+
+def _part(text: str, plan: _Plan, udh: bytes, packed: bool, sar: tuple[int, int, int] | None,
+          encoded: bytes | None = None) -> SmsPart:
+    payload = _payload(text, plan, udh, packed, encoded)
+    part: SmsPart = _new(SmsPart)
+    _set_dc(part, 0 if plan.gsm7 else 8)
+    _set_esm(part, _UDHI if udh else 0)
+    _set_udh(part, udh)
+    _set_payload(part, payload)
+    _set_sm(part, udh + payload)
+    _set_text(part, text)
+    ref, total, seq = sar or (None, None, None)
+    _set_ref(part, ref)
+    _set_total(part, total)
+    _set_seq(part, seq)
+    return part
+
+
+def _check_options(reference: int | None, ref16: bool, transport: str, encoding: Encoding | None) -> None:
+    if transport not in _TRANSPORTS:
+        raise ValueError(f"sms_parts(): transport must be 'udh', 'sar' or 'payload', not {transport!r}")
+    if type(ref16) is not bool:
+        raise TypeError(f"sms_parts(): ref16 must be a bool, not {ref16!r}")
+    if reference is not None:
+        _check_count(reference, "reference", 0, 0xFFFF if ref16 else 0xFF, "sms_parts")
+    if encoding is not None and not isinstance(encoding, Encoding):
+        raise TypeError(f"sms_parts() argument 'encoding' must be an Encoding or None, not {encoding!r}")
+
+
+def sms_parts(
+    text: str,
+    /,
+    *,
+    reference: int | None = None,
+    ref16: bool = False,
+    packed: bool = False,
+    languages: Sequence[str] = (),
+    locking: int | None = None,
+    single: int | None = None,
+    encoding: Encoding | None = None,
+    limits: PartLimits = DEFAULT_LIMITS,
+    transport: Literal["udh", "sar", "payload"] = "udh",
+    graphemes: bool = False,
+) -> tuple[SmsPart, ...]:
+    """Return the parts that carry ``text`` over SMPP, in order; their texts join to ``text``.
+
+    The encoding is found as ``analyze()`` finds it (``languages`` opting in to national
+    tables; ``locking``/``single`` forcing them); parts are cut as ``split()`` cuts, at the
+    capacities the header actually used leaves (153 or 152 septets, 67 or 66 units with an
+    8- or 16-bit reference, fewer with national tables). ``packed`` packs GSM 7-bit septets
+    (else one an octet, as SMPP ``data_coding`` 0 commonly expects). ``graphemes=True`` never
+    cuts inside an extended grapheme cluster that fits a part (needs ``cmcore[graphemes]``).
+
+    Raises ``ValueError`` for a multipart text without ``reference`` (or one out of range)
+    and for bad options, ``EncodingError`` when the encoding or tables asked for cannot carry
+    the text, ``PartsLimitError`` past 255 parts, ``PayloadError`` for a ``message_payload``
+    beyond 65535 octets, ``ImportError`` for ``graphemes=True`` without ``regex``.
+    """
+    text = _plain_text(text, "sms_parts")
+    _check_options(reference, ref16, transport, encoding)
+    tables = None if locking is None and single is None else _tables(locking, single, "sms_parts")
+    if tables is not None and languages:
+        raise ValueError("sms_parts(): give languages, or locking/single tables, not both")
+    plan, encoded = _plan(text, languages, tables, encoding, limits, ref16)
+    if transport == "payload":
+        return (_whole(text, plan, packed, encoded),)
+    if len(encoded) // (1 if plan.gsm7 else 2) <= plan.single_cap:
+        return (_part(text, plan, _header(plan, b""), packed, None, encoded),)
+    texts = _cut(text, plan, graphemes)
+    total = len(texts)
+    if total > MAX_PARTS:
+        raise PartsLimitError(f"text needs {total} parts; a concatenated SMS has at most {MAX_PARTS}",
+                              parts=total, max_parts=MAX_PARTS)
+    if reference is None:
+        raise ValueError(f"sms_parts(): the text needs {total} parts, so it needs a concatenation reference: "
+                         f"pass reference= (0-{0xFFFF if ref16 else 0xFF}), unique per recipient among messages "
+                         "in flight")
+    if transport == "sar":
+        udh = _header(plan, b"")
+        return tuple(_part(t, plan, udh, packed, (reference, total, i)) for i, t in enumerate(texts, 1))
+    return tuple(_part(t, plan, _header(plan, _concat(reference, ref16, total, i)), packed, None)
+                 for i, t in enumerate(texts, 1))
+
+
+def _whole(text: str, plan: _Plan, packed: bool, encoded: bytes) -> SmsPart:
+    part = _part(text, plan, _header(plan, b""), packed, None, encoded)
+    if len(part.short_message) > _MESSAGE_PAYLOAD_MAX:
+        raise PayloadError(f"sms_parts(): {len(part.short_message)} octets exceed the {_MESSAGE_PAYLOAD_MAX} "
+                           "a message_payload TLV holds", code=304, location="body")
+    return part
