@@ -46,6 +46,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _MAX_PLAIN_BODY = 8000  # longer bodies go through validate(), which counts their parts
 _LOCATION = re.compile(r"msg\[(\d+)\](?:\.(\w+))?")
 _CHUNK = 1000
+_DUPLICATE = "the number {number} is on line {first} too"  # the warning, shared with _campaign_frame
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,7 +299,7 @@ class Campaign:
             if first:
                 status[i] = _WARNING
                 problems[i] = (CampaignProblem(code=303, field=self._o["fields"]["to"],
-                                       message=f"the number {numbers[i]} is on line {first} too",
+                                       message=_DUPLICATE.format(number=numbers[i], first=first),
                                        location=f"line {lines[i]}"),)
         if cost is not None:
             for i in good:
