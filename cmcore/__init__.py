@@ -7,6 +7,7 @@ private.
 
 from cmcore._campaign import Campaign, RowStatus, RowVerdict, VerdictBatch, build_bodies, scan_campaign
 from cmcore._campaign_sum import CampaignProblem, CampaignSummary
+from cmcore._campaign_frame import FRAME_COLUMNS, mark_duplicates, scan_frame
 from cmcore._codes import DeliveryError, ErrorCode, StatusCode
 from cmcore._errors import CMError, EncodingError, PartsLimitError, PayloadError, PriceError, ResponseError
 from cmcore._json import (
@@ -53,6 +54,34 @@ from cmcore._reports import (
     parse_tlvs,
 )
 from cmcore._reconcile import Receipt, ReconciledLine, Reconciliation, reconcile
+from cmcore._pdu import MAX_PDU_LENGTH, decode_pdu, encode_pdu, read_pdus
+from cmcore._pdu_model import (
+    CommandId,
+    DataSm,
+    DataSmResp,
+    DeliverSm,
+    DeliverSmResp,
+    OtherPdu,
+    Pdu,
+    PduError,
+    SmppAddress,
+    SubmitSm,
+    SubmitSmResp,
+)
+from cmcore._reassembly import (
+    Concat,
+    DuplicatePartError,
+    IncompleteMessage,
+    PartConflictError,
+    ReassembledMessage,
+    Reassembler,
+    ReassemblyError,
+    ReassemblyFullError,
+    ReceivedPart,
+    Udh,
+    parse_udh,
+)
+from cmcore._tlv import Tlv, Tlvs, TlvTag
 from cmcore._responses import ErrorReason, MessageResult, Response, SendStatus, parse_response
 from cmcore._sms import (
     DEFAULT_LIMITS,
@@ -60,6 +89,7 @@ from cmcore._sms import (
     LIMITS_16BIT_REF,
     MAX_PARTS,
     Encoding,
+    NationalSegmentation,
     PartLimits,
     Segmentation,
     Segmentations,
@@ -80,8 +110,19 @@ from cmcore._smart import (
     Explanation,
     Replacement,
     SmartText,
+    TableUse,
     explain,
     smart_encode,
+)
+from cmcore._smpp import (
+    SmsPart,
+    decode_gsm7,
+    decode_latin1,
+    decode_ucs2,
+    encode_gsm7,
+    encode_latin1,
+    encode_ucs2,
+    sms_parts,
 )
 
 from cmcore import rich
@@ -97,6 +138,9 @@ __all__ = [
     "VerdictBatch",
     "build_bodies",
     "scan_campaign",
+    "FRAME_COLUMNS",
+    "mark_duplicates",
+    "scan_frame",
     "AMSTERDAM",
     "DEFAULT_LIMITS",
     "JSON_ENDPOINT",
@@ -138,6 +182,7 @@ __all__ = [
     "ResponseError",
     "Segmentation",
     "Segmentations",
+    "NationalSegmentation",
     "SendStatus",
     "SmartText",
     "SmppTlvs",
@@ -202,4 +247,44 @@ __all__ = [
     "ReconciledLine",
     "Reconciliation",
     "reconcile",
+    # SMPP PDUs and reassembly
+    "MAX_PDU_LENGTH",
+    "decode_pdu",
+    "encode_pdu",
+    "read_pdus",
+    "CommandId",
+    "DataSm",
+    "DataSmResp",
+    "DeliverSm",
+    "DeliverSmResp",
+    "OtherPdu",
+    "Pdu",
+    "PduError",
+    "SmppAddress",
+    "SubmitSm",
+    "SubmitSmResp",
+    "Concat",
+    "DuplicatePartError",
+    "IncompleteMessage",
+    "PartConflictError",
+    "ReassembledMessage",
+    "Reassembler",
+    "ReassemblyError",
+    "ReassemblyFullError",
+    "ReceivedPart",
+    "Udh",
+    "parse_udh",
+    "Tlv",
+    "Tlvs",
+    "TlvTag",
+    # SMPP codec
+    "SmsPart",
+    "TableUse",
+    "decode_gsm7",
+    "decode_latin1",
+    "decode_ucs2",
+    "encode_gsm7",
+    "encode_latin1",
+    "encode_ucs2",
+    "sms_parts",
 ]
