@@ -26,7 +26,7 @@ import cmcore
 from cmcore import EncodingError, PayloadError, _national, _septets_py
 from cmcore._gsm7 import BASIC, EXTENSION
 from cmcore._gsm7_national import LOCKING, SINGLE
-from tests.conftest import compiled, examples
+from conftest import compiled, examples
 
 COMPILED = compiled("_septets")
 EMOJI = "\U0001f600"
