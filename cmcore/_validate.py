@@ -354,9 +354,10 @@ def validity_string(value: str | datetime | timedelta, /, *, now: datetime | Non
         text = value.strip()
     else:
         raise PayloadError(f"validity must be str, datetime or timedelta, not {type(value).__name__}", code=305)
-    if now is None:
-        now = datetime.now(timezone.utc)
-    if not _within(moment, now):
+    if now is None:  # the clock: not shown, so that an input gets the same words whenever it is checked
+        if not _within(moment, datetime.now(timezone.utc)):
+            raise PayloadError(f"validity {text!r} is not within 72 hours from now (by the clock)", code=305)
+    elif not _within(moment, now):
         raise PayloadError(f"validity {text!r} is not within 72 hours after {now.isoformat()}", code=305)
     return text
 
@@ -380,11 +381,11 @@ def _message(msg: Any, where: str, errors: Problems, options: dict[str, Any]) ->
         for channel, limit in limits:
             if len(body) > limit:
                 errors.add(f"body of {len(body)} characters; {channel} takes at most {limit}", 304, f"{where}.body")
-    check_message(msg, where, channels, errors, now=options["now"])
+    check_message(msg, where, channels, errors, now=options["now"], clock=options["clock"])
     validity = None
     if msg.validity is not None:
         try:
-            validity = validity_string(msg.validity, now=options["now"])
+            validity = validity_string(msg.validity, now=None if options["clock"] else options["now"])
         except PayloadError as exc:
             errors.add(exc.message, 305, f"{where}.validity")
     return _normalised(msg, recipients, channels, body, validity)
@@ -412,11 +413,19 @@ def _normalised(msg: Message, recipients: tuple[str, ...], channels: tuple[Chann
     return new
 
 
-@functools.cache
+_RULES: dict[Any, Any] = {}
+
+
 def _screen_rules() -> Any:
-    """The rules of the one-pass screen, from the tables the full rules use."""
-    return _screen.rules(Message, tuple(Channel), _PHONE_CHANNELS, Channel.SMS, FALLBACK_CHANNELS, MESSAGE_RULES,
-                         TEXT_LIMITS, SENDER_ALPHABET, BodyType.AUTO, gateway_form)
+    """The rules of the one-pass screen, from the tables the full rules use: made once for the
+    screen kernel in use (a kernel's rules are its own type, so a switch of kernel, as the
+    harnesses make, gets rules of its own)."""
+    rules = _RULES.get(_screen)
+    if rules is None:
+        rules = _RULES[_screen] = _screen.rules(Message, tuple(Channel), _PHONE_CHANNELS, Channel.SMS,
+                                                FALLBACK_CHANNELS, MESSAGE_RULES, TEXT_LIMITS, SENDER_ALPHABET,
+                                                BodyType.AUTO, gateway_form)
+    return rules
 
 
 def validate(
@@ -478,7 +487,7 @@ def judge(request: Request, /, *, default_region: str | None = None, now: dateti
         errors.add(f"{len(request.messages)} messages, more than the gateway's {MAX_MESSAGES} a "
                    "request; split with cmcore.chunk()", 203, "msg")
     clock = now if now is not None else datetime.now(timezone.utc)  # the one place the clock is read
-    options = {"default_region": default_region, "now": clock,
+    options = {"default_region": default_region, "now": clock, "clock": now is None,
                "allow_custom_channels": allow_custom_channels, "truncate": truncate}
     rules, screen = _screen_rules(), _screen.screen
     messages: list[Message | None] = []

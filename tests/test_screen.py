@@ -8,6 +8,7 @@ boundary it checks.
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from types import ModuleType
 from typing import Any
 
@@ -40,7 +41,8 @@ RULES = {s: rules(s) for s in SCREENS}
 
 def full(msg: Message, region: str | None) -> tuple[Message | None, list[tuple[int, str]]]:
     errors = Problems()
-    options = {"default_region": region, "now": None, "allow_custom_channels": False, "truncate": False}
+    options = {"default_region": region, "now": datetime.now(timezone.utc), "clock": True,
+               "allow_custom_channels": False, "truncate": False}
     out = _validate._message(msg, "msg[0]", errors, options)
     return out, [(e.code, e.location) for e in errors]
 
@@ -172,3 +174,11 @@ def test_validate_uses_the_screen_and_gives_the_same_request() -> None:
             for n in ("+31612345678", "0612345678") for b in ("hi", "Caf\u00e9") for c in ((), ("SMS",), ("sms",))]
     checked = cmcore.validate(Request(product_token=TOKEN, messages=msgs), default_region="NL")
     assert [shape(m) for m in checked.messages] == [shape(full(m, "NL")[0]) for m in msgs]  # type: ignore[arg-type]
+
+
+def test_validate_makes_rules_for_the_screen_kernel_in_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A switch of kernel (as the fuzz harnesses make) gets rules of its own screen's type."""
+    msg = Message(sender="CM", recipients=["+31612345678"], body="hi")
+    for screen in SCREENS:
+        monkeypatch.setattr(_validate, "_screen", screen)
+        assert cmcore.validate(Request(product_token=TOKEN, messages=[msg])).messages[0].recipients == ("0031612345678",)

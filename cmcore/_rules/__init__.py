@@ -33,8 +33,9 @@ MESSAGE_RULES = frozenset({Channel.TWITTER, Channel.PUSH, Channel.MOBILE_PUSH})
 
 
 def check_message(msg: Message, where: str, channels: tuple[Channel | str, ...], p: Problems, *,
-                  now: datetime) -> None:
-    """Add every channel rule's problem with ``msg`` (at ``where``, ``msg[i]``) to ``p``."""
-    scope = Scope(listed=frozenset(c for c in channels if isinstance(c, Channel)), now=now)
+                  now: datetime, clock: bool = False) -> None:
+    """Add every channel rule's problem with ``msg`` (at ``where``, ``msg[i]``) to ``p``;
+    ``clock``: ``now`` is the clock's, not the caller's."""
+    scope = Scope(listed=frozenset(c for c in channels if isinstance(c, Channel)), now=now, clock=clock)
     for check in CHECKS:
         check(msg, where, scope, p)

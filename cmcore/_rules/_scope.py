@@ -25,6 +25,9 @@ class Scope:
 
     listed: frozenset[Channel]
     now: datetime
+    #: Whether ``now`` is the clock's (no ``now=`` given): then errors do not show it, so that
+    #: the same input gets the same words whenever it is checked.
+    clock: bool = False
 
     def on(self, *channels: Channel) -> bool:
         """Whether the message is listed for one of ``channels``."""

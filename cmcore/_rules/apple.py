@@ -59,7 +59,7 @@ def _after(moment: datetime, now: datetime) -> bool:
         return moment.year > now.year
 
 
-def _time_picker(picker: TimePicker, where: str, now: datetime, p: Problems) -> None:
+def _time_picker(picker: TimePicker, where: str, now: datetime, p: Problems, clock: bool = False) -> None:
     """"Time and date picker": slots to pick from, each time in a form the gateway reads, the
     start "always in the future"."""
     if not picker.options:
@@ -73,8 +73,9 @@ def _time_picker(picker: TimePicker, where: str, now: datetime, p: Problems) -> 
                 p.add(f"{wire} {shown(text, 40)} is not a time the gateway reads: write {_FORM}; without an "
                       "offset it is Europe/Amsterdam time", 305, f"{at}.{wire}")
             elif wire == "startTime" and not _after(moment, now):
-                p.add(f"startTime {text!r} ({moment.isoformat()}) is not in the future (now is "
-                      f"{now.isoformat(timespec='seconds')}): 'the start time must always be in the future' "
+                when = "by the clock" if clock else f"now is {now.isoformat(timespec='seconds')}"
+                p.add(f"startTime {text!r} ({moment.isoformat()}) is not in the future ({when}): "
+                      "'the start time must always be in the future' "
                       "('Time and date picker'); offer slots that are yet to come", 305, f"{at}.{wire}")
 
 
@@ -108,7 +109,7 @@ def check(msg: Message, where: str, scope: Scope, p: Problems) -> None:
               "conversation[i].suggestions", 305, f"{where}.suggestions")
     for item, at in items(rich, where):
         if item.time_picker is not None:
-            _time_picker(item.time_picker, f"{at}.timePicker", scope.now, p)
+            _time_picker(item.time_picker, f"{at}.timePicker", scope.now, p, scope.clock)
         if item.list_picker is not None:
             _list_picker(item.list_picker, f"{at}.listpicker", p)
             if not listed:  # its media are Apple's wherever it is; where listed, checked below
