@@ -17,7 +17,6 @@ on two valid rows) are warnings naming the first line, kept in a compact table o
 
 from __future__ import annotations
 
-import enum
 import operator
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
