@@ -13,7 +13,7 @@ from typing import Any
 
 from lxml import etree
 
-from cmcore._errors import PayloadError, Problems, ResponseError
+from cmcore._errors import PayloadError, Problems, ResponseError, shown
 from cmcore._models import BodyType, Message, ProductToken, Request
 from cmcore._reports import parse_xml
 from cmcore._xml import _HYBRID, _NO_VALIDITY
@@ -71,7 +71,7 @@ class _Reader:
         """The child elements of a container, by name; text between them is reported."""
         stray = [t for t in (element.text, *(c.tail for c in element)) if t and t.strip(_XML_SPACE)]
         if stray:
-            self.problems.add(f"text {stray[0].strip(_XML_SPACE)[:40]!r} stands outside the elements of "
+            self.problems.add(f"text {shown(stray[0].strip(_XML_SPACE), 40)} stands outside the elements of "
                               f"<{element.tag}>", 202, where)
         return [(self.name(child), child) for child in element]
 
@@ -103,7 +103,7 @@ class _Reader:
         text = self.text(element, where)
         match = _INT.fullmatch(text)
         if match is None:
-            self.problems.add(f"<{element.tag}> must be a whole number, not {text[:40]!r}", 202, where)
+            self.problems.add(f"<{element.tag}> must be a whole number, not {shown(text, 40)}", 202, where)
             return None
         return int(match.group(1))
 

@@ -410,3 +410,17 @@ def test_messages_name_the_field_the_value_and_the_rule() -> None:
     found: list[Any] = errors(template((body(text_param()),), code="en-US"), media("image/gif"))
     assert "'en-US'" in found[0].message and "'en' or 'en_US'" in found[0].message
     assert "'image/gif'" in found[1].message and "GIF" in found[1].message and "image/jpeg" in found[1].message
+
+
+def test_a_value_cut_short_in_an_error_shows_no_part_of_the_token() -> None:
+    """Found by the load_build fuzz harness: a token inside a long language code was cut to
+    40 characters before the whole token could be scrubbed, leaving most of it in the error."""
+    token = "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"
+    rich = r.RichContent(conversation=(r.ConversationItem(template=r.Template(whatsapp=r.WhatsAppTemplate(
+        namespace="n", element_name="e", language=r.TemplateLanguage(policy="deterministic", code=f"ref {token} ref"),
+        components=()))),))
+    msg = Message(sender="CM", recipients=["0031612345678"], body="hi", allowed_channels=["WhatsApp"], rich_content=rich)
+    with pytest.raises(cmcore.PayloadError) as info:
+        cmcore.validate(Request(product_token=token, messages=[msg]))
+    text = " ".join(str(e) for e in info.value.errors)
+    assert token[:8] not in text and "language.code" in text

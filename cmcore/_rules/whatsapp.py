@@ -13,7 +13,7 @@ import re
 import typing
 from collections import Counter
 
-from cmcore._errors import Problems
+from cmcore._errors import Problems, shown
 from cmcore._models import Channel, Message
 from cmcore._rich import (Contact, Interactive, InteractiveAction, InteractiveHeader, Media, ParameterType,
                           TemplateComponent, TemplateDateTime, TemplateParameter, WhatsAppTemplate)
@@ -62,9 +62,9 @@ _MARKDOWN = re.compile(r"(?<!\S)(```|[*_~])\S(?:.*?\S)?\1(?!\w)")
 
 
 def _show(value: object) -> str:
-    """A value for an error message, cut short."""
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+    """A value for an error message, cut short after what may be a product token is redacted
+    (cut first, a token would survive in part, past the scrubbing of whole tokens)."""
+    return shown(value, 40)
 
 
 # -- media -----------------------------------------------------------------------------------
