@@ -16,6 +16,7 @@ else:
          Extension("cmcore._numbers", ["cmcore/_numbers.pyx"]),
          Extension("cmcore._screen", ["cmcore/_screen.pyx"]),
          Extension("cmcore._septets", ["cmcore/_septets.pyx"]),
+         Extension("cmcore._rows", ["cmcore/_rows.pyx"]),
          # reads lxml's tree through lxml's public C API: built against lxml's own headers
          Extension("cmcore._xmltree", ["cmcore/_xmltree.pyx"], include_dirs=lxml.get_include())],
         compiler_directives={"language_level": "3"},

@@ -17,8 +17,8 @@ on two valid rows) are warnings naming the first line, kept in a compact table o
 
 from __future__ import annotations
 
-import operator
 import re
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,15 +26,25 @@ from typing import Any
 
 import phonenumbers
 
-from cmcore import _phone
-from cmcore._campaign_read import Source, Template, open_source, resolve_columns
-from cmcore._campaign_sum import (_INVALID, _WARNING, CampaignProblem, CampaignSummary, Duplicates, RowStatus, RowVerdict,
-                                  Tally, VerdictBatch)
-from cmcore._errors import PayloadError
+from cmcore import _kernel, _phone
+from cmcore._campaign_read import Block, Source, Template, open_source, resolve_columns
+from cmcore._campaign_sum import (
+    _INVALID,
+    _WARNING,
+    CampaignProblem,
+    CampaignSummary,
+    RowStatus,
+    RowVerdict,
+    Tally,
+    VerdictBatch,
+)
+from cmcore._errors import PayloadError, scrub
 from cmcore._json import build_json
 from cmcore._models import Channel, Message, ProductToken, Request
 from cmcore._sms import MAX_PARTS, analyze_many
 from cmcore._validate import validate
+
+_rows = _kernel.load("_rows")
 
 __all__ = ["Campaign", "RowStatus", "RowVerdict", "VerdictBatch", "build_bodies", "scan_campaign"]
 
@@ -60,8 +70,8 @@ class _Plan:
     reference: int | None
     region: int | None
     names: tuple[str, ...]
-    format: str | None  # the template as a str.format string over the fields by index
-    filled: Callable[[list[str | None]], tuple[str | None, ...]] | None  # the placeholders' values
+    pieces: tuple[str | int, ...]  # the text: literal pieces and field indexes (the text column alone)
+    need: tuple[int, ...]  # the fields that must not be empty (the placeholders')
 
 
 class Campaign:
@@ -76,11 +86,17 @@ class Campaign:
         self._plan = plan
         self._o = options
         self._tally = Tally()
-        self._dups = Duplicates()
+        self._dups = _rows.Seen()
         self._senders: dict[str | None, bool] = {}
         self._records = 0
         self._started = False
         self.complete = False
+        p, o = plan, options
+        self._config = (p.phone, -1 if p.sender_column is None else p.sender_column,
+                        -1 if p.reference is None else p.reference, o["sender"], o["max_parts"] or MAX_PARTS,
+                        o["plain_channels"], _phone._numbers.fast, _phone._region_plan, _phone._COUNTRIES,
+                        _phone._CODES, _phone._country, _phone._numbers.Undecided,
+                        phonenumbers.PhoneNumberType.UNKNOWN, _phone._TYPE_NAMES, self._senders, self._sender_ok)
 
     @property
     def columns(self) -> dict[str, str]:
@@ -105,13 +121,10 @@ class Campaign:
         if self._started:
             raise RuntimeError("a Campaign is read once; scan the file again")
         self._started = True
-        size = self._o["batch_size"]
-        while True:
-            chunk = [r for _, r in zip(range(size), self._source.records)]
-            if not chunk:
-                self.complete = True
-                return
-            yield self._judge(chunk)
+        for block in self._source.blocks(self._o["batch_size"]):
+            if len(block):
+                yield self._judge(block)
+        self.complete = True
 
     def message(self, verdict: RowVerdict) -> Message:
         """The ``Message`` a valid row sends. Raises ``ValueError`` for an invalid row."""
@@ -127,37 +140,34 @@ class Campaign:
 
     # -- judging -------------------------------------------------------------------------
 
-    def _judge(self, chunk: list[Any]) -> VerdictBatch:
-        b = VerdictBatch(len(chunk))
+    def _judge(self, block: Block) -> VerdictBatch:
+        lines, columns = block.lines, block.columns
+        n = len(lines)
+        b = VerdictBatch(n)
         p, o = self._plan, self._o
-        errors: dict[int, list[CampaignProblem]] = {}
-        todo: list[int] = []
-        lines, records, raws, texts, numbers = b.lines, b.records, b.fields, b.texts, b.numbers
-        senders, references, regions = b.senders, b.references, b.regions
-        fmt, phone, text_at, filled = p.format, p.phone, p.text, p.filled
-        sender_at, ref_at, sender, region = p.sender_column, p.reference, o["sender"], o["region"]
-        quick = self.format != "jsonl" and p.region is None  # no missing keys, one reading region
-        record = self._records
-        for i, (line, fields, raw, error) in enumerate(chunk):
-            record += 1
-            lines[i], records[i], raws[i] = line, record, raw
-            if error is not None:
-                errors[i] = [CampaignProblem(code=202, field="", message=error, location=f"line {line}")]
-            elif quick and (filled is None or all(filled(fields))):
-                texts[i] = fields[text_at] if fmt is None else fmt.format(*fields)
-                numbers[i] = fields[phone]
-                senders[i] = sender if sender_at is None else (fields[sender_at] or sender)
-                references[i] = None if ref_at is None else (fields[ref_at] or None)
-                regions[i] = region
-                todo.append(i)
-            elif self._row(b, i, fields, line, errors):
-                todo.append(i)
-        self._records = record
-        seg = analyze_many([texts[i] for i in todo])  # type: ignore[misc]
-        gsm7, units, parts = seg.gsm7, seg.units, seg.parts
-        slow = self._screen(b, todo, gsm7, units, parts)
+        b.lines = array("q", lines)
+        b.records = array("q", range(self._records + 1, self._records + n + 1))
+        b.fields = block
+        self._records += n
+        errors: dict[int, list[CampaignProblem]] = {
+            i: [CampaignProblem(code=202, field="", message=error, location=f"line {lines[i]}")]
+            for i, error in block.errors.items()}
+        todo, texts, regions = _rows.render(columns, n, p.pieces, p.need, o["allow_empty"],
+                                            -1 if p.region is None else p.region, o["region"],
+                                            phonenumbers.SUPPORTED_REGIONS)
+        seg = analyze_many(texts)
+        slow, numbers = _rows.screen(todo, texts, regions, columns, seg.gsm7, seg.units, seg.parts, b, self._config)
+        if len(todo) + len(errors) < n:  # rows the compiled path leaves: the reader's own rules first
+            taken = set(todo)
+            rest = [i for i in range(n) if i not in taken and i not in errors
+                    and self._row(b, i, block.row(i), lines[i], errors)]
+            if rest:
+                seg = analyze_many([b.texts[i] for i in rest])  # type: ignore[misc]
+                slow += self._screen(b, rest, seg.gsm7, seg.units, seg.parts)
+        if numbers:
+            self._numbers(b, numbers, errors)
         if slow:
-            self._validate(b, slow, errors)
+            self._validate(b, sorted(slow), errors)
         self._finish(b, errors)
         return b
 
@@ -219,6 +229,31 @@ class Campaign:
         b.regions[i] = region  # the reading region until the number says its own
         b.numbers[i] = fields[p.phone]
         return True
+
+    def _numbers(self, b: VerdictBatch, rows: list[int], errors: dict[int, list[CampaignProblem]]) -> None:
+        """The rows the screen proved valid but for the number: the number judged as
+        ``validate()`` judges a recipient (the same test, the same words)."""
+        column = self._o["fields"]["to"]
+        for i in rows:
+            raw = b.numbers[i] or ""
+            region = b.regions[i]
+            if not raw.strip():
+                errors[i] = [CampaignProblem(code=302, field=column, message=f"recipient {raw!r} is empty or not text",
+                                             location=f"line {b.lines[i]}, column {column!r}")]
+                info = _phone.check(raw.strip(), region)
+                b.numbers[i], b.regions[i], b.types[i] = info.number, info.region, (
+                    info.type if info.number is not None else None)
+                continue
+            form = _phone.gateway_form(raw.strip(), region)
+            info = _phone.check(raw.strip(), region)
+            if form is not None:
+                b.numbers[i], b.regions[i], b.types[i] = form, info.region, info.type
+                continue
+            message = scrub(f"{raw!r} is not a valid phone number: {info.problem}", _PROBE_TOKEN.reveal())
+            errors[i] = [CampaignProblem(code=303, field=column, message=message,
+                                         location=f"line {b.lines[i]}, column {column!r}")]
+            b.numbers[i], b.regions[i], b.types[i] = info.number, info.region, (
+                info.type if info.number is not None else None)
 
     def _sender_ok(self, sender: str | None) -> bool:
         """Whether ``validate()`` takes ``sender`` with the campaign's channels (asked once a
@@ -288,18 +323,21 @@ class Campaign:
 
     def _finish(self, b: VerdictBatch, errors: dict[int, list[CampaignProblem]]) -> None:
         cost, channel = self._o["cost"], self._o["channel"]
-        status, numbers, lines, problems = b.status, b.numbers, b.lines, b.problems
-        for i, found in errors.items():
+        status, numbers, lines = b.status, b.numbers, b.lines
+        found: dict[int, tuple[CampaignProblem, ...]] = {}
+        for i, these in errors.items():
             status[i] = _INVALID
-            problems[i] = tuple(found)
+            found[i] = tuple(these)
         good = [i for i in range(len(status)) if not status[i]]
-        firsts = self._dups.add_many([int(numbers[i] or "0") for i in good], [lines[i] for i in good])
-        for i, first in zip(good, firsts):
+        keyed = [i for i in good if numbers[i] and numbers[i].isdigit()]  # type: ignore[union-attr]
+        firsts = self._dups.add_many([numbers[i] for i in keyed], [lines[i] for i in keyed])
+        for i, first in zip(keyed, firsts):
             if first:
                 status[i] = _WARNING
-                problems[i] = (CampaignProblem(code=303, field=self._o["fields"]["to"],
-                                       message=_DUPLICATE.format(number=numbers[i], first=first),
-                                       location=f"line {lines[i]}"),)
+                found[i] = (CampaignProblem(code=303, field=self._o["fields"]["to"],
+                                            message=_DUPLICATE.format(number=numbers[i], first=first),
+                                            location=f"line {lines[i]}"),)
+        b.problems = {i: found[i] for i in sorted(found)}  # in the order of the rows
         if cost is not None:
             for i in good:
                 b.costs[i] = cost(numbers[i], channel, b.parts[i])
@@ -376,13 +414,10 @@ def _plan(header: tuple[str, ...], columns: Mapping[str, str] | None, template: 
     if sender is None and "sender" not in roles and not push_only:
         raise PayloadError("no sender: give a sender column (sender, from) or a sender for every row",
                            code=301, location="header")
-    fmt = None if bound is None else "".join(
-        piece.replace("{", "{{").replace("}", "}}") if isinstance(piece, str) else f"{{{piece}}}" for piece in bound)
-    at = tuple(placeholders)
-    filled = operator.itemgetter(*at, *at) if at else None  # twice: a tuple even for one placeholder
     return _Plan(phone=roles["phone"], text=None if bound is not None else roles["text"], template=bound,
                  placeholders=placeholders, sender_column=roles.get("sender"), reference=roles.get("reference"),
-                 region=roles.get("region"), names=header, format=fmt, filled=filled)
+                 region=roles.get("region"), names=header, pieces=bound if bound is not None else (roles["text"],),
+                 need=tuple(placeholders))
 
 
 def build_bodies(messages: Iterable[Message], /, *, product_token: ProductToken | str,

@@ -105,7 +105,7 @@ class VerdictBatch(Sequence[RowVerdict]):
         self.units = array("q", bytes(8 * n))
         self.parts = array("q", bytes(8 * n))
         self.costs: list[object | None] = [None] * n
-        self.fields: list[Any] = [None] * n
+        self.fields: Sequence[Any] = [None] * n
 
     def __len__(self) -> int:
         return len(self.status)

@@ -443,15 +443,26 @@ def _xlsx_rows(path: str) -> Iterator[list[str | None]]:
 
 
 class _Counted:
-    """The file's lines, counting the bytes read (for the progress bar)."""
+    """The file, counting the bytes read (for the progress bar): lines, or ``read`` and
+    ``readline`` for the compiled CSV reader."""
 
     def __init__(self, stream: IO[bytes]) -> None:
-        self.stream, self.read = stream, 0
+        self.stream, self.done = stream, 0
 
     def __iter__(self) -> Iterator[bytes]:
         for line in self.stream:
-            self.read += len(line)
+            self.done += len(line)
             yield line
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.stream.read(size)
+        self.done += len(data)
+        return data
+
+    def readline(self) -> bytes:
+        line = self.stream.readline()
+        self.done += len(line)
+        return line
 
 
 def _token(args: argparse.Namespace) -> str:
@@ -606,8 +617,8 @@ def _run_campaign(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     def tick() -> None:
         if bar is not None and counted is not None:
-            bar.update(counted.read - done[0])
-            done[0] = counted.read
+            bar.update(counted.done - done[0])
+            done[0] = counted.done
 
     shown: dict[tuple[int, str], list[Any]] = {}
     try:

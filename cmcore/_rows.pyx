@@ -1,0 +1,578 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+# cython: initializedcheck=False, embedsignature=True, autotestdict=False, auto_pickle=False
+"""The compiled row loop of campaign files: CSV records with their physical lines, and the
+numbers seen, in C.
+
+``csv_records()`` reads the records of a buffer of UTF-8 CSV exactly as ``csv.reader`` (its
+default dialect with the given delimiter) reads the same bytes line by line: quoted fields
+with ``""`` and newlines inside, ``\\r\\n`` or ``\\n`` line ends, a quote inside an unquoted
+field kept as it is. Each record comes with the physical line it starts on (the ``\\n`` seen
+before it counted). What is not that common case is not guessed at:
+- a record ``csv`` would word an error for, or read in a way that depends on the Python
+  version (a lone ``\\r``, text after a closing quote, a quoted field still open at the end of
+  the file), or whose bytes are not UTF-8, comes back as its raw bytes, the physical lines
+  ``csv`` would take for it, for the caller to read with ``csv`` itself;
+- a NUL byte, or a field longer than the field limit, stops the reading at the start of its
+  record (``stop``), for the caller to read the rest with ``csv`` itself.
+
+``Seen`` holds the numbers seen, as 64-bit integers in an open-addressing table beside the
+line each was first seen on: 16 bytes a slot, not a Python object a number.
+
+Its twin, ``_rows_py.py``, has the same names and answers.
+"""
+
+from libc.stdlib cimport free, malloc, calloc
+from libc.stdint cimport int64_t, uint64_t
+from libc.string cimport memchr
+
+cdef extern from "Python.h":
+    object PyUnicode_DecodeUTF8(const char*, Py_ssize_t, const char*)
+    bint PyUnicode_IS_ASCII(object)
+    void* PyUnicode_DATA(object)
+    Py_ssize_t PyUnicode_GET_LENGTH(object)
+    int PyUnicode_KIND(object)
+
+
+cdef enum:
+    CSV_OK = 0
+    CSV_ODD = 1    # the record is read by csv itself, from its raw bytes
+    CSV_STOP = 2   # the rest of the input is read by csv itself
+    CSV_MORE = 3   # the record runs past the buffer: more bytes are needed
+
+
+cdef class _Reader:
+    """One pass of ``csv_records`` over a buffer: the scratch space for unescaped fields."""
+
+    cdef const unsigned char* d
+    cdef Py_ssize_t n
+    cdef int delim
+    cdef bint final
+    cdef Py_ssize_t limit
+    cdef char* scratch
+    cdef Py_ssize_t room
+
+    def __dealloc__(self):
+        if self.scratch != NULL:
+            free(self.scratch)
+
+    cdef int grow(self, Py_ssize_t need) except -1:
+        cdef char* bigger
+        if need <= self.room:
+            return 0
+        bigger = <char*>malloc(need * 2)
+        if bigger == NULL:
+            raise MemoryError()
+        if self.scratch != NULL:
+            free(self.scratch)
+        self.scratch = bigger
+        self.room = need * 2
+        return 0
+
+    cdef Py_ssize_t line_end(self, Py_ssize_t p) noexcept:
+        """After the ``\\n`` that ends the physical line holding ``p`` (the buffer's end at
+        the end of the input), or -1 where the line runs past the buffer."""
+        cdef const void* at = memchr(self.d + p, 10, self.n - p)
+        if at != NULL:
+            return <const unsigned char*>at - self.d + 1
+        return self.n if self.final else -1
+
+    cdef int too_long(self, Py_ssize_t start, Py_ssize_t end, Py_ssize_t quotes) noexcept:
+        """Whether the field's characters (its bytes that do not continue a UTF-8 sequence,
+        less one for each doubled quote) pass the field limit."""
+        cdef Py_ssize_t chars = 0, i
+        if end - start - quotes <= self.limit:
+            return 0
+        for i in range(start, end):
+            if (self.d[i] & 0xC0) != 0x80:
+                chars += 1
+        return chars - quotes > self.limit
+
+
+cdef object _field(_Reader r, Py_ssize_t start, Py_ssize_t end, Py_ssize_t quotes):
+    """The field's text; None where its bytes are not UTF-8."""
+    cdef Py_ssize_t i, k = 0
+    cdef const unsigned char* d = r.d
+    cdef const char* src = <const char*>(d + start)
+    cdef Py_ssize_t size = end - start
+    if quotes:
+        r.grow(size)
+        i = start
+        while i < end:
+            r.scratch[k] = <char>d[i]
+            k += 1
+            i += 2 if d[i] == 34 else 1
+        src = r.scratch
+        size = k
+    try:
+        return PyUnicode_DecodeUTF8(src, size, NULL)
+    except UnicodeDecodeError:
+        return None
+
+
+def csv_records(bytes data, Py_ssize_t start, Py_ssize_t line, int delimiter, bint final, Py_ssize_t field_limit,
+                Py_ssize_t width):
+    """The records of ``data[start:]``, a record starting at ``start`` on physical line
+    ``line``: ``(end, line, skipped, lines, columns, odd, stop)``. ``columns[k][i]`` is field
+    ``k`` of record ``i``, and ``lines[i]`` the line it starts on; ``odd`` maps the index of
+    each record for ``csv`` to read (see above, and any of other than ``width`` fields) to its
+    raw bytes, its fields None. Blank records (one field of white space only, or none) are
+    not records: ``skipped`` counts their lines. ``end`` and ``line`` are where reading goes on: the start of a record that runs
+    past ``data`` (unless ``final``, which says ``data`` ends the input), or, where ``stop``,
+    of the record from which ``csv`` reads the rest."""
+    cdef _Reader r = _Reader()
+    cdef const unsigned char* d = data
+    cdef Py_ssize_t n = len(data), p, rec, rec_line, fstart, fend, quotes, end, skipped = 0
+    cdef int status, delim = delimiter
+    cdef unsigned char c
+    cdef bint bad
+    cdef list lines = [], fields = [], columns, column
+    cdef dict odd = {}
+    cdef Py_ssize_t k, count = 0
+    if not 0 <= start <= n:
+        raise ValueError(f"start {start} is outside the buffer of {n} bytes")
+    if not 0 < delimiter < 128 or delimiter in (10, 13, 34):
+        raise ValueError(f"delimiter {delimiter!r} must be an ASCII character other than a quote or a newline")
+    if width < 1:
+        raise ValueError(f"width must be at least 1, not {width}")
+    columns = [[] for k in range(width)]
+    r.d, r.n, r.delim, r.final, r.limit = d, n, delim, final, field_limit
+    p = start
+    while p < n:
+        rec, rec_line = p, line
+        del fields[:]
+        status = CSV_OK
+        bad = False
+        while True:  # a field a turn
+            quotes = 0
+            if d[p] == 34:  # quoted
+                p += 1
+                fstart = p
+                while True:
+                    if p >= n:
+                        status = CSV_ODD if final else CSV_MORE  # still open at the end
+                        break
+                    c = d[p]
+                    if c == 34:
+                        if p + 1 < n and d[p + 1] == 34:
+                            quotes += 1
+                            p += 2
+                            continue
+                        if p + 1 >= n and not final:
+                            status = CSV_MORE
+                        break
+                    if c == 10:
+                        line += 1
+                    elif c == 0:
+                        status = CSV_STOP
+                        break
+                    p += 1
+                if status != CSV_OK:
+                    break
+                fend = p
+                p += 1  # the closing quote
+                if p < n and d[p] != delim and d[p] != 10 and d[p] != 13:
+                    bad = True  # csv keeps text after a closing quote: the record is csv's to read
+                    while p < n:
+                        c = d[p]
+                        if c == delim or c == 10 or c == 13:
+                            break
+                        if c == 0:
+                            status = CSV_STOP
+                            break
+                        p += 1
+                    if status == CSV_OK and p >= n and not final:
+                        status = CSV_MORE
+                    if status != CSV_OK:
+                        break
+                    fend, quotes = p, 0
+            else:
+                fstart = p
+                while p < n:
+                    c = d[p]
+                    if c == delim or c == 10 or c == 13:
+                        break
+                    if c == 0:
+                        status = CSV_STOP
+                        break
+                    p += 1
+                if status != CSV_OK:
+                    break
+                if p >= n and not final:
+                    status = CSV_MORE
+                    break
+                fend = p
+            if r.too_long(fstart, fend, quotes):
+                status = CSV_STOP
+                break
+            if not bad:
+                value = _field(r, fstart, fend, quotes)
+                if value is None:
+                    bad = True
+                else:
+                    fields.append(value)
+            if p >= n:  # the end of the input ends the record
+                break
+            c = d[p]
+            p += 1
+            if c == delim:
+                if p >= n and not final:
+                    status = CSV_MORE
+                    break
+                if p >= n or d[p] == 10 or d[p] == 13:  # an empty last field
+                    fields.append("")
+                    if p >= n:
+                        break
+                    c = d[p]
+                    p += 1
+                else:
+                    continue
+            if c == 10:
+                line += 1
+                break
+            # c == 13: a line end only before \n (or at the end of the input)
+            if p < n and d[p] == 10:
+                p += 1
+                line += 1
+                break
+            if p >= n:
+                if not final:
+                    status = CSV_MORE
+                break
+            status = CSV_ODD  # a lone \r: csv calls it an error
+            break
+        if status == CSV_MORE:
+            return rec, rec_line, skipped, lines, columns, odd, False
+        if status == CSV_STOP:
+            return rec, rec_line, skipped, lines, columns, odd, True
+        if status == CSV_ODD or bad:
+            if status == CSV_ODD:  # csv takes the rest of the physical line the record ends on
+                end = r.line_end(p) if p < n else n
+                if end < 0:
+                    return rec, rec_line, skipped, lines, columns, odd, False
+                if memchr(d + p, 0, end - p) != NULL:
+                    return rec, rec_line, skipped, lines, columns, odd, True
+                if end > p and d[end - 1] == 10:
+                    line += 1
+                p = end
+            odd[len(lines)] = data[rec:p]
+            lines.append(rec_line)
+            for column in columns:
+                column.append(None)
+            continue
+        if len(fields) == 1 and not (<str>fields[0]).strip():
+            skipped += line - rec_line + (0 if d[p - 1] == 10 else 1)  # the lines it spans
+            continue
+        if len(fields) != width:  # csv's to read, as it words the error
+            odd[len(lines)] = data[rec:p]
+            lines.append(rec_line)
+            for column in columns:
+                column.append(None)
+            continue
+        lines.append(rec_line)
+        for k in range(width):
+            columns[k].append(fields[k])
+    return p, line, skipped, lines, columns, odd, False
+
+
+cdef inline uint64_t _slot(int64_t key, uint64_t mask) noexcept:
+    return ((<uint64_t>key ^ (<uint64_t>key >> 17)) * 0x9E3779B1ULL) & mask
+
+
+cdef int64_t _key(object number) except -1:
+    """The gateway form ``00…`` of a number as an int (its leading zeros gone)."""
+    cdef Py_ssize_t n, i
+    cdef const unsigned char* p
+    cdef int64_t key = 0
+    if type(number) is not str:
+        raise TypeError(f"a number must be str, not {type(number).__name__}")
+    n = PyUnicode_GET_LENGTH(number)
+    if not PyUnicode_IS_ASCII(number) or n == 0 or n > 18:
+        raise ValueError(f"{number!r} is not a number in the gateway's form (00 and 1 to 16 digits)")
+    p = <const unsigned char*>PyUnicode_DATA(number)
+    for i in range(n):
+        if not 48 <= p[i] <= 57:
+            raise ValueError(f"{number!r} is not a number in the gateway's form (00 and 1 to 16 digits)")
+        key = key * 10 + (p[i] - 48)
+    if key == 0:
+        raise ValueError(f"{number!r} is not a number in the gateway's form (00 and 1 to 16 digits)")
+    return key
+
+
+cdef class Seen:
+    """The numbers seen, each with the line it was first seen on; ``found`` counts the
+    numbers seen again."""
+
+    cdef int64_t* keys
+    cdef int64_t* firsts
+    cdef uint64_t mask
+    cdef Py_ssize_t used
+    cdef readonly Py_ssize_t found
+
+    def __cinit__(self, Py_ssize_t size=1 << 16):
+        if size < 8 or size & (size - 1):
+            raise ValueError(f"size must be a power of two from 8, not {size}")
+        self.keys = <int64_t*>calloc(size, sizeof(int64_t))
+        self.firsts = <int64_t*>calloc(size, sizeof(int64_t))
+        if self.keys == NULL or self.firsts == NULL:
+            raise MemoryError()
+        self.mask = size - 1
+
+    def __dealloc__(self):
+        free(self.keys)
+        free(self.firsts)
+
+    def __len__(self):
+        return self.used
+
+    cdef int grow(self) except -1:
+        cdef uint64_t size = (self.mask + 1) * 2, i, at
+        cdef int64_t* keys = <int64_t*>calloc(size, sizeof(int64_t))
+        cdef int64_t* firsts = <int64_t*>calloc(size, sizeof(int64_t))
+        if keys == NULL or firsts == NULL:
+            free(keys)
+            free(firsts)
+            raise MemoryError()
+        for i in range(self.mask + 1):
+            if self.keys[i]:
+                at = _slot(self.keys[i], size - 1)
+                while keys[at]:
+                    at = (at + 1) & (size - 1)
+                keys[at] = self.keys[i]
+                firsts[at] = self.firsts[i]
+        free(self.keys)
+        free(self.firsts)
+        self.keys, self.firsts, self.mask = keys, firsts, size - 1
+        return 0
+
+    cdef int64_t put(self, int64_t key, int64_t line) except -1:
+        cdef uint64_t at = _slot(key, self.mask)
+        if line < 1:
+            raise ValueError(f"a line is from 1, not {line}")
+        while self.keys[at]:
+            if self.keys[at] == key:
+                self.found += 1
+                return self.firsts[at]
+            at = (at + 1) & self.mask
+        self.keys[at] = key
+        self.firsts[at] = line
+        self.used += 1
+        if <uint64_t>self.used * 3 > self.mask * 2:
+            self.grow()
+        return 0
+
+    def add(self, object number, Py_ssize_t line):
+        """0 for a number not seen before (now held, with ``line``); else the line it was
+        first seen on. Raises ``ValueError`` for a number not in the gateway's form."""
+        return self.put(_key(number), line)
+
+    def add_many(self, list numbers, list lines):
+        """``add`` over ``numbers`` and ``lines`` pairwise, the loop here."""
+        cdef Py_ssize_t i, n = len(numbers)
+        if len(lines) != n:
+            raise ValueError(f"{n} numbers but {len(lines)} lines")
+        return [self.put(_key(numbers[i]), lines[i]) for i in range(n)]
+
+
+cdef extern from "Python.h":
+    object PyUnicode_New(Py_ssize_t, Py_UCS4)
+    Py_ssize_t PyUnicode_CopyCharacters(object, Py_ssize_t, object, Py_ssize_t, Py_ssize_t) except -1
+    Py_UCS4 PyUnicode_MAX_CHAR_VALUE(object)
+
+
+cdef object _render(list columns, Py_ssize_t i, tuple pieces):
+    """The pieces (literal str, or the index of a field) joined."""
+    cdef Py_ssize_t total = 0, at = 0, size, k
+    cdef Py_UCS4 top = 127, m
+    cdef object piece
+    cdef str value
+    for k in range(len(pieces)):
+        piece = pieces[k]
+        value = <str>piece if type(piece) is str else <str>(<list>columns[<Py_ssize_t>piece])[i]
+        total += PyUnicode_GET_LENGTH(value)
+        m = PyUnicode_MAX_CHAR_VALUE(value)
+        if m > top:
+            top = m
+    out = PyUnicode_New(total, top)
+    for k in range(len(pieces)):
+        piece = pieces[k]
+        value = <str>piece if type(piece) is str else <str>(<list>columns[<Py_ssize_t>piece])[i]
+        size = PyUnicode_GET_LENGTH(value)
+        if size:
+            PyUnicode_CopyCharacters(out, at, value, 0, size)
+            at += size
+    return out
+
+
+def render(list columns, Py_ssize_t n, tuple pieces, tuple need, bint allow_empty, Py_ssize_t region_at,
+           object region, object regions):
+    """The rows a campaign can judge in columns: ``(todo, texts, regions)``, the index of each
+    such row, its text (``pieces`` joined: literal str, or the index of a column) and its
+    reading region (the region field stripped and upper-cased, else ``region``). ``columns``
+    holds ``n`` rows. A row is left out where a field is not a str, where a field of ``need``
+    is empty (unless ``allow_empty``), or where its region is not in ``regions``."""
+    cdef Py_ssize_t i, k, width = len(columns)
+    cdef list todo = [], texts = [], found = []
+    cdef object piece, where, value
+    cdef bint whole = len(pieces) == 1 and type(pieces[0]) is not str
+    for k in range(width):
+        if type(columns[k]) is not list or len(<list>columns[k]) != n:
+            raise ValueError(f"column {k} is not a list of {n}")
+    for k in range(len(pieces)):
+        piece = pieces[k]
+        if type(piece) is not str and not 0 <= <Py_ssize_t>piece < width:
+            raise ValueError(f"piece {piece!r} is not a column of {width}")
+    for k in range(len(need)):
+        if not 0 <= <Py_ssize_t>need[k] < width:
+            raise ValueError(f"need {need[k]!r} is not a column of {width}")
+    if region_at >= width:
+        raise ValueError(f"region_at {region_at} is not a column of {width}")
+    for i in range(n):
+        if not _all_str(columns, i, width):
+            continue
+        if not allow_empty and not _filled(columns, i, need):
+            continue
+        where = region
+        if region_at >= 0:
+            value = (<list>columns[region_at])[i]
+            if PyUnicode_GET_LENGTH(value):
+                value = (<str>value).strip().upper()
+                if PyUnicode_GET_LENGTH(value):
+                    where = value
+            if where is not None and where not in regions:
+                continue
+        todo.append(i)
+        texts.append((<list>columns[<Py_ssize_t>pieces[0]])[i] if whole else _render(columns, i, pieces))
+        found.append(where)
+    return todo, texts, found
+
+
+cdef bint _all_str(list columns, Py_ssize_t i, Py_ssize_t width) noexcept:
+    cdef Py_ssize_t k
+    for k in range(width):
+        if type((<list>columns[k])[i]) is not str:
+            return False
+    return True
+
+
+cdef bint _filled(list columns, Py_ssize_t i, tuple need) noexcept:
+    cdef Py_ssize_t k
+    for k in range(len(need)):
+        if PyUnicode_GET_LENGTH((<list>columns[<Py_ssize_t>need[k]])[i]) == 0:
+            return False
+    return True
+
+
+cdef extern from "Python.h":
+    Py_UCS4 PyUnicode_READ(int, void*, Py_ssize_t)
+
+
+cdef bint _surrogate(str text) noexcept:
+    cdef Py_ssize_t i, n = PyUnicode_GET_LENGTH(text)
+    cdef int kind
+    cdef void* data
+    cdef Py_UCS4 c
+    if PyUnicode_IS_ASCII(text):
+        return False
+    kind = PyUnicode_KIND(text)
+    if kind == 1:
+        return False
+    data = PyUnicode_DATA(text)
+    for i in range(n):
+        c = PyUnicode_READ(kind, data, i)
+        if 0xD800 <= c <= 0xDFFF:
+            return True
+    return False
+
+
+cdef bint _reference(str text) noexcept:
+    """``[A-Za-z0-9_]{1,32}``"""
+    cdef Py_ssize_t i, n = PyUnicode_GET_LENGTH(text)
+    cdef const unsigned char* p
+    cdef unsigned char c
+    if not 1 <= n <= 32 or not PyUnicode_IS_ASCII(text):
+        return False
+    p = <const unsigned char*>PyUnicode_DATA(text)
+    for i in range(n):
+        c = p[i]
+        if not (48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122 or c == 95):
+            return False
+    return True
+
+
+def screen(list todo, list texts, list regions, list columns, const unsigned char[::1] gsm7,
+           const int64_t[::1] units, const int64_t[::1] parts, object batch, tuple config):
+    """Fill the batch's columns for the rows of ``todo`` (with their ``texts``, reading
+    ``regions`` and counts), and prove each valid as the campaign's screen does: the text
+    (not empty, at most ``limit`` parts and 8000 characters, no lone surrogate), the
+    reference, the sender (``sender_ok``, asked once a sender) and the number (the phone
+    kernel's ``fast``: a type other than ``unknown``; the number in the gateway's form, its
+    region and type then written). Returns ``(slow, numbers)``: the rows not proved valid,
+    for ``validate()``, and those of them where only the number is left to judge.
+
+    ``config``: ``(phone_at, sender_at, reference_at, sender, limit, plain, fast, plan_of,
+    countries, codes, load, undecided, unknown, names, senders, sender_ok)``."""
+    cdef Py_ssize_t k, i, n = len(todo), phone_at, sender_at, ref_at, limit
+    cdef list slow = [], phones_left = [], b_texts, b_numbers, b_senders, b_refs, b_regions, b_types
+    cdef list phones, sender_column = None, ref_column = None
+    cdef unsigned char[::1] b_gsm7
+    cdef int64_t[::1] b_units, b_parts
+    cdef dict plans = {}, prefixes = {}, senders, names
+    cdef str text
+    cdef bint plain
+    cdef int64_t count
+    (phone_at, sender_at, ref_at, sender, limit, plain, fast, plan_of, countries, codes, load, undecided, unknown,
+     names, senders, sender_ok) = config
+    if len(texts) != n or len(regions) != n or gsm7.shape[0] != n or units.shape[0] != n or parts.shape[0] != n:
+        raise ValueError("todo, texts, regions and the counts must be as long")
+    b_texts, b_numbers, b_senders = batch.texts, batch.numbers, batch.senders
+    b_refs, b_regions, b_types = batch.references, batch.regions, batch.types
+    b_gsm7, b_units, b_parts = batch.gsm7, batch.units, batch.parts
+    phones = columns[phone_at]
+    if sender_at >= 0:
+        sender_column = columns[sender_at]
+    if ref_at >= 0:
+        ref_column = columns[ref_at]
+    for k in range(n):
+        i = todo[k]
+        text = texts[k]
+        region = regions[k]
+        number = phones[i]
+        who = sender if sender_column is None else (sender_column[i] or sender)
+        ref = None if ref_column is None else (ref_column[i] or None)
+        count = parts[k]
+        b_texts[i] = text
+        b_numbers[i] = number
+        b_senders[i] = who
+        b_refs[i] = ref
+        b_regions[i] = region
+        b_gsm7[i] = gsm7[k]
+        b_units[i] = units[k]
+        b_parts[i] = count
+        if not (plain and PyUnicode_GET_LENGTH(text) and count <= limit and PyUnicode_GET_LENGTH(text) <= 8000
+                and not _surrogate(text) and (ref is None or _reference(ref))):
+            slow.append(i)
+            continue
+        ok = senders.get(who)
+        if ok is None:
+            ok = sender_ok(who)
+        if not ok:
+            slow.append(i)
+            continue
+        plan = plans.get(region, plans)
+        if plan is plans:
+            plan = plans[region] = plan_of(region)
+        try:
+            found = fast((<str>number).strip(), plan, countries, codes, load)
+        except undecided:
+            found = None
+        if type(found) is not tuple or (<tuple>found)[4] == unknown:
+            phones_left.append(i)
+            continue
+        cc = (<tuple>found)[0]
+        prefix = prefixes.get(cc)
+        if prefix is None:
+            prefix = prefixes[cc] = "00" + str(cc)
+        b_numbers[i] = prefix + (<tuple>found)[1]
+        b_regions[i] = (<tuple>found)[2]
+        b_types[i] = names[(<tuple>found)[4]]
+    return slow, phones_left

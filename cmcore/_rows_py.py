@@ -1,0 +1,317 @@
+"""The pure-Python twin of ``_rows.pyx``: the same names, the same answers (see its docstring)."""
+
+from __future__ import annotations
+
+import operator
+from typing import Any
+
+_OK, _ODD, _STOP, _MORE = 0, 1, 2, 3
+
+
+def _too_long(d: bytes, start: int, end: int, quotes: int, limit: int) -> bool:
+    if end - start - quotes <= limit:
+        return False
+    chars = sum(1 for b in d[start:end] if b & 0xC0 != 0x80)
+    return chars - quotes > limit
+
+
+def _field(d: bytes, start: int, end: int, quotes: int) -> str | None:
+    raw = d[start:end]
+    if quotes:
+        raw = raw.replace(b'""', b'"')
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def csv_records(data: bytes, start: int, line: int, delimiter: int, final: bool, field_limit: int,
+                width: int) -> tuple[int, int, int, list[int], list[list[Any]], dict[int, bytes], bool]:
+    """See ``_rows.pyx``."""
+    if type(data) is not bytes:
+        raise TypeError(f"data must be bytes, not {type(data).__name__}")
+    d, n = data, len(data)
+    if not 0 <= start <= n:
+        raise ValueError(f"start {start} is outside the buffer of {n} bytes")
+    if not 0 < delimiter < 128 or delimiter in (10, 13, 34):
+        raise ValueError(f"delimiter {delimiter!r} must be an ASCII character other than a quote or a newline")
+    if width < 1:
+        raise ValueError(f"width must be at least 1, not {width}")
+    delim = delimiter
+    lines: list[int] = []
+    columns: list[list[Any]] = [[] for _ in range(width)]
+    odd: dict[int, bytes] = {}
+    skipped = 0
+    p = start
+    while p < n:
+        rec, rec_line = p, line
+        fields: list[str] = []
+        status = _OK
+        bad = False
+        while True:
+            quotes = 0
+            if d[p] == 34:
+                p += 1
+                fstart = p
+                while True:
+                    if p >= n:
+                        status = _ODD if final else _MORE
+                        break
+                    c = d[p]
+                    if c == 34:
+                        if p + 1 < n and d[p + 1] == 34:
+                            quotes += 1
+                            p += 2
+                            continue
+                        if p + 1 >= n and not final:
+                            status = _MORE
+                        break
+                    if c == 10:
+                        line += 1
+                    elif c == 0:
+                        status = _STOP
+                        break
+                    p += 1
+                if status != _OK:
+                    break
+                fend = p
+                p += 1
+                if p < n and d[p] != delim and d[p] != 10 and d[p] != 13:
+                    bad = True
+                    while p < n:
+                        c = d[p]
+                        if c == delim or c == 10 or c == 13:
+                            break
+                        if c == 0:
+                            status = _STOP
+                            break
+                        p += 1
+                    if status == _OK and p >= n and not final:
+                        status = _MORE
+                    if status != _OK:
+                        break
+                    fend, quotes = p, 0
+            else:
+                fstart = p
+                while p < n:
+                    c = d[p]
+                    if c == delim or c == 10 or c == 13:
+                        break
+                    if c == 0:
+                        status = _STOP
+                        break
+                    p += 1
+                if status != _OK:
+                    break
+                if p >= n and not final:
+                    status = _MORE
+                    break
+                fend = p
+            if _too_long(d, fstart, fend, quotes, field_limit):
+                status = _STOP
+                break
+            if not bad:
+                value = _field(d, fstart, fend, quotes)
+                if value is None:
+                    bad = True
+                else:
+                    fields.append(value)
+            if p >= n:
+                break
+            c = d[p]
+            p += 1
+            if c == delim:
+                if p >= n and not final:
+                    status = _MORE
+                    break
+                if p >= n or d[p] == 10 or d[p] == 13:
+                    fields.append("")
+                    if p >= n:
+                        break
+                    c = d[p]
+                    p += 1
+                else:
+                    continue
+            if c == 10:
+                line += 1
+                break
+            if p < n and d[p] == 10:
+                p += 1
+                line += 1
+                break
+            if p >= n:
+                if not final:
+                    status = _MORE
+                break
+            status = _ODD
+            break
+        if status == _MORE:
+            return rec, rec_line, skipped, lines, columns, odd, False
+        if status == _STOP:
+            return rec, rec_line, skipped, lines, columns, odd, True
+        if status == _ODD or bad:
+            if status == _ODD:
+                if p < n:
+                    at = d.find(b"\n", p)
+                    end = at + 1 if at >= 0 else (n if final else -1)
+                else:
+                    end = n
+                if end < 0:
+                    return rec, rec_line, skipped, lines, columns, odd, False
+                if b"\x00" in d[p:end]:
+                    return rec, rec_line, skipped, lines, columns, odd, True
+                if end > p and d[end - 1] == 10:
+                    line += 1
+                p = end
+            odd[len(lines)] = d[rec:p]
+            lines.append(rec_line)
+            for column in columns:
+                column.append(None)
+            continue
+        if len(fields) == 1 and not fields[0].strip():
+            skipped += line - rec_line + (0 if d[p - 1] == 10 else 1)
+            continue
+        if len(fields) != width:  # csv's to read, as it words the error
+            odd[len(lines)] = d[rec:p]
+            lines.append(rec_line)
+            for column in columns:
+                column.append(None)
+            continue
+        lines.append(rec_line)
+        for k in range(width):
+            columns[k].append(fields[k])
+    return p, line, skipped, lines, columns, odd, False
+
+
+class Seen:
+    """See ``_rows.pyx``: a dict here."""
+
+    __slots__ = ("_firsts", "found")
+
+    def __init__(self, size: int = 1 << 16) -> None:
+        if type(size) is not int or size < 8 or size & (size - 1):
+            raise ValueError(f"size must be a power of two from 8, not {size}")
+        self._firsts: dict[int, int] = {}
+        self.found = 0
+
+    def __len__(self) -> int:
+        return len(self._firsts)
+
+    def add(self, number: object, line: int) -> int:
+        """See ``_rows.pyx``."""
+        key = _key(number)
+        line = operator.index(line)
+        if line < 1:
+            raise ValueError(f"a line is from 1, not {line}")
+        first = self._firsts.get(key)
+        if first is not None:
+            self.found += 1
+            return first
+        self._firsts[key] = line
+        return 0
+
+    def add_many(self, numbers: list[Any], lines: list[int]) -> list[int]:
+        """See ``_rows.pyx``."""
+        if len(lines) != len(numbers):
+            raise ValueError(f"{len(numbers)} numbers but {len(lines)} lines")
+        return [self.add(number, line) for number, line in zip(numbers, lines)]
+
+
+def _key(number: object) -> int:
+    if type(number) is not str:
+        raise TypeError(f"a number must be str, not {type(number).__name__}")
+    if not number.isascii() or not 0 < len(number) <= 18 or not number.isdigit() or not int(number):
+        raise ValueError(f"{number!r} is not a number in the gateway's form (00 and 1 to 16 digits)")
+    return int(number)
+
+
+def render(columns: list[list[Any]], n: int, pieces: tuple[Any, ...], need: tuple[int, ...], allow_empty: bool,
+           region_at: int, region: str | None, regions: Any) -> tuple[list[int], list[str], list[str | None]]:
+    """See ``_rows.pyx``."""
+    width = len(columns)
+    for k, column in enumerate(columns):
+        if type(column) is not list or len(column) != n:
+            raise ValueError(f"column {k} is not a list of {n}")
+    for piece in pieces:
+        if type(piece) is not str and not 0 <= operator.index(piece) < width:
+            raise ValueError(f"piece {piece!r} is not a column of {width}")
+    for at in need:
+        if not 0 <= operator.index(at) < width:
+            raise ValueError(f"need {at!r} is not a column of {width}")
+    if region_at >= width:
+        raise ValueError(f"region_at {region_at} is not a column of {width}")
+    whole = len(pieces) == 1 and type(pieces[0]) is not str
+    todo: list[int] = []
+    texts: list[str] = []
+    found: list[str | None] = []
+    for i in range(n):
+        row = [column[i] for column in columns]
+        if not all(type(v) is str for v in row):
+            continue
+        if not allow_empty and not all(row[at] for at in need):
+            continue
+        where = region
+        if region_at >= 0:
+            value = row[region_at]
+            if value:
+                value = value.strip().upper()
+                if value:
+                    where = value
+            if where is not None and where not in regions:
+                continue
+        todo.append(i)
+        texts.append(row[pieces[0]] if whole else "".join(p if type(p) is str else row[p] for p in pieces))
+        found.append(where)
+    return todo, texts, found
+
+
+def _surrogate(text: str) -> bool:
+    return not text.isascii() and any(0xD800 <= ord(c) <= 0xDFFF for c in text)
+
+
+def _reference(text: str) -> bool:
+    return 1 <= len(text) <= 32 and text.isascii() and all(c.isalnum() or c == "_" for c in text)
+
+
+def screen(todo: list[int], texts: list[str], regions: list[str | None], columns: list[list[Any]], gsm7: Any,
+           units: Any,
+           parts: Any, batch: Any, config: tuple[Any, ...]) -> tuple[list[int], list[int]]:
+    """See ``_rows.pyx``."""
+    (phone_at, sender_at, ref_at, sender, limit, plain, fast, plan_of, countries, codes, load, undecided, unknown,
+     names, senders, sender_ok) = config
+    n = len(todo)
+    if len(texts) != n or len(regions) != n or len(gsm7) != n or len(units) != n or len(parts) != n:
+        raise ValueError("todo, texts, regions and the counts must be as long")
+    plans: dict[Any, Any] = {}
+    slow: list[int] = []
+    phones_left: list[int] = []
+    for k, i in enumerate(todo):
+        text, region, number = texts[k], regions[k], columns[phone_at][i]
+        who = sender if sender_at < 0 else (columns[sender_at][i] or sender)
+        ref = None if ref_at < 0 else (columns[ref_at][i] or None)
+        count = parts[k]
+        batch.texts[i], batch.numbers[i], batch.senders[i] = text, number, who
+        batch.references[i], batch.regions[i] = ref, region
+        batch.gsm7[i], batch.units[i], batch.parts[i] = gsm7[k], units[k], count
+        if not (plain and text and count <= limit and len(text) <= 8000 and not _surrogate(text)
+                and (ref is None or _reference(ref))):
+            slow.append(i)
+            continue
+        ok = senders.get(who)
+        if ok is None:
+            ok = sender_ok(who)
+        if not ok:
+            slow.append(i)
+            continue
+        if region not in plans:
+            plans[region] = plan_of(region)
+        try:
+            found = fast(number.strip(), plans[region], countries, codes, load)
+        except undecided:
+            found = None
+        if type(found) is not tuple or found[4] == unknown:
+            phones_left.append(i)
+            continue
+        batch.numbers[i] = f"00{found[0]}{found[1]}"
+        batch.regions[i], batch.types[i] = found[2], names[found[4]]
+    return slow, phones_left

@@ -1,0 +1,212 @@
+"""The compiled row loop of campaign files (``_rows``) and its twin: CSV records exactly as
+``csv.reader`` reads the same bytes line by line, with their physical lines; the numbers
+seen; the columnar render and screen. Every test runs on both kernels."""
+
+from __future__ import annotations
+
+import csv
+import io
+from types import ModuleType
+from typing import Any
+
+import pytest
+from conftest import compiled as compiled_kernel
+from conftest import examples
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import cmcore
+from cmcore import _campaign_read, _rows_py
+
+compiled = compiled_kernel("_rows")
+KERNELS = [k for k in (compiled, _rows_py) if k is not None]
+LIMIT = csv.field_size_limit()
+
+
+def line_reader(data: bytes, delimiter: str, first_line: int = 1) -> tuple[list[tuple[int, Any]], int]:
+    """What the line reader (``csv.reader`` over the lines split at ``\\n``) gives: (line,
+    fields or "error") a record, blank records left out, and how many lines those spanned."""
+    parts = data.split(b"\n")
+    items = [p + b"\n" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+    state = {"n": first_line - 1}
+
+    def lines() -> Any:
+        for item in items:
+            state["n"] += 1
+            yield item.decode("utf-8", "replace")
+
+    reader = csv.reader(lines(), delimiter=delimiter)
+    out: list[tuple[int, Any]] = []
+    skipped = 0
+    while True:
+        start = state["n"] + 1
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return out, skipped
+        except csv.Error:
+            out.append((start, "error"))
+            continue
+        if not fields or (len(fields) == 1 and not fields[0].strip()):
+            skipped += state["n"] - start + 1
+            continue
+        out.append((start, fields))
+
+
+def fast_reader(kernel: ModuleType, data: bytes, delimiter: str, width: int, chunk: int) -> Any:
+    """The kernel fed ``chunk`` bytes at a time, its raw records read by the line reader;
+    None where it stops for csv to read the rest."""
+    out: list[tuple[int, Any]] = []
+    skipped, line, buf, end, at = 0, 1, b"", 0, 0
+    while True:
+        piece = data[at:at + chunk]
+        at += len(piece)
+        final = at >= len(data)
+        buf = buf[end:] + piece
+        end, line, blank, lines, columns, odd, stop = kernel.csv_records(buf, 0, line, ord(delimiter), final, LIMIT,
+                                                                       width)
+        skipped += blank
+        if stop:
+            return None
+        for i, first in enumerate(lines):
+            if i in odd:
+                assert all(c[i] is None for c in columns)
+                found, more = line_reader(odd[i], delimiter, first)
+                assert len(found) <= 1, (odd[i], found)  # cut where csv cuts
+                out.extend(found)
+                skipped += more
+            else:
+                out.append((first, [c[i] for c in columns]))
+        if final:
+            assert end == len(buf)
+            return out, skipped
+
+
+PIECES = [b"a", b"b", b",", b";", b'"', b'""', b"\n", b"\r", b"\r\n", b" ", b"\t", b"\xc3\xa9", b"\xe2\x82\xac",
+          b"\xff", b"\xe2\x82", b"x", b"\x00"]
+
+
+@pytest.mark.parametrize("kernel", KERNELS, ids=lambda k: k.__name__)
+@settings(max_examples=examples(400))
+@given(pieces=st.lists(st.sampled_from(PIECES), max_size=60), delimiter=st.sampled_from(",;\t|"),
+       width=st.integers(1, 4), chunk=st.sampled_from([1, 2, 7, 4096]))
+def test_records_are_the_line_readers(kernel: ModuleType, pieces: list[bytes], delimiter: str, width: int,
+                                      chunk: int) -> None:
+    data = b"".join(pieces)
+    got = fast_reader(kernel, data, delimiter, width, chunk)
+    if got is None:  # a NUL byte: csv reads the rest itself
+        assert b"\x00" in data
+        return
+    assert got == line_reader(data, delimiter)  # records of another width come back raw: csv reads them alike
+
+
+@pytest.mark.parametrize("kernel", KERNELS, ids=lambda k: k.__name__)
+@pytest.mark.parametrize(("data", "lines", "fields", "odd", "skipped"), [
+    (b"a,b\nc,d\n", [1, 2], [["a", "c"], ["b", "d"]], {}, 0),
+    (b"a,b\r\nc,d", [1, 2], [["a", "c"], ["b", "d"]], {}, 0),
+    (b'"a\nb",c\nd,e\n', [1, 3], [["a\nb", "d"], ["c", "e"]], {}, 0),  # a quoted newline: the next record's line
+    (b'"a""b",\n', [1], [['a"b'], [""]], {}, 0),
+    (b'a"b,c\n', [1], [['a"b'], ["c"]], {}, 0),  # a quote inside an unquoted field is kept
+    (b"\n  \n\r\na,b\n", [4], [["a"], ["b"]], {}, 3),  # blank lines are skipped and counted
+    (b'"x"y,z\n', [1], [[None], [None]], {0: b'"x"y,z\n'}, 0),  # text after a closing quote: csv's to read
+    (b"a\rb,c\nd,e\n", [1, 2], [[None, "d"], [None, "e"]], {0: b"a\rb,c\n"}, 0),  # a lone CR: csv's error
+    (b'a,"open\nend', [1], [[None], [None]], {0: b'a,"open\nend'}, 0),  # open at the end of the input
+    (b"a\n", [1], [[None], [None]], {0: b"a\n"}, 0),  # another width
+    (b"\xff,b\n", [1], [[None], [None]], {0: b"\xff,b\n"}, 0),  # not UTF-8
+])
+def test_record_vectors(kernel: ModuleType, data: bytes, lines: list[int], fields: list[list[Any]],
+                        odd: dict[int, bytes], skipped: int) -> None:
+    end, line, blank, got_lines, columns, got_odd, stop = kernel.csv_records(data, 0, 1, 44, True, LIMIT, 2)
+    assert (got_lines, columns, got_odd, blank, stop, end) == (lines, fields, odd, skipped, False, len(data))
+    assert line == data.count(b"\n") + 1
+
+
+@pytest.mark.parametrize("kernel", KERNELS, ids=lambda k: k.__name__)
+def test_a_record_past_the_buffer_waits_for_more(kernel: ModuleType) -> None:
+    for data in (b"a,b\nc,", b'a,b\n"c\nd', b"a,b\nc", b'a,b\n"c"', b"a,b\nc,d\r"):
+        end, line, _, lines, columns, odd, stop = kernel.csv_records(data, 0, 7, 44, False, LIMIT, 2)
+        assert (end, line, lines, columns, odd, stop) == (4, 8, [7], [["a"], ["b"]], {}, False), data
+
+
+@pytest.mark.parametrize("kernel", KERNELS, ids=lambda k: k.__name__)
+def test_nul_and_long_fields_stop_for_csv(kernel: ModuleType) -> None:
+    assert kernel.csv_records(b"a,b\nc\x00,d\n", 0, 1, 44, True, LIMIT, 2)[::6] == (4, True)
+    long = b"a," + b"\xc3\xa9" * 6 + b"\n"  # 12 bytes, 6 characters
+    assert kernel.csv_records(long, 0, 1, 44, True, 6, 2)[-1] is False
+    assert kernel.csv_records(long, 0, 1, 44, True, 5, 2)[::6] == (0, True)
+
+
+@pytest.mark.parametrize("kernel", KERNELS, ids=lambda k: k.__name__)
+def test_bad_arguments(kernel: ModuleType) -> None:
+    with pytest.raises(ValueError, match="delimiter"):
+        kernel.csv_records(b"a", 0, 1, 34, True, LIMIT, 1)
+    with pytest.raises(ValueError, match="start"):
+        kernel.csv_records(b"a", 5, 1, 44, True, LIMIT, 1)
+    with pytest.raises(ValueError, match="width"):
+        kernel.csv_records(b"a", 0, 1, 44, True, LIMIT, 0)
+
+
+@pytest.mark.parametrize("kernel", KERNELS, ids=lambda k: k.__name__)
+def test_seen_names_the_first_line(kernel: ModuleType) -> None:
+    seen = kernel.Seen(8)
+    numbers = [f"00{31600000000 + i * 7919}" for i in range(20_000)]
+    assert seen.add_many(numbers, list(range(1, 20_001))) == [0] * 20_000  # grown past 8 slots
+    assert seen.add(numbers[123], 99_999) == 124
+    assert seen.add_many([numbers[0], "0049151"], [5, 6]) == [1, 0]
+    assert (len(seen), seen.found) == (20_001, 2)
+    for bad in ("", "00", "0031 6", "+3161", "٣١٢", "1" * 19):
+        with pytest.raises(ValueError, match="gateway's form"):
+            seen.add(bad, 1)
+    with pytest.raises(TypeError):
+        seen.add(316, 1)
+    with pytest.raises(ValueError, match="line"):
+        seen.add("0031612345678", 0)
+    with pytest.raises(ValueError, match="power of two"):
+        kernel.Seen(12)
+
+
+CELLS = st.one_of(st.none(), st.text(alphabet="ab NLde\u00e9\U0001F600\ud800", max_size=4))
+
+
+@settings(max_examples=examples(200))
+@given(rows=st.lists(st.lists(CELLS, min_size=3, max_size=3), max_size=12), allow=st.booleans(),
+       region_at=st.sampled_from([-1, 2]))
+def test_render_kernels_agree(rows: list[list[Any]], allow: bool, region_at: int) -> None:
+    columns = [[r[k] for r in rows] for k in range(3)]
+    pieces = ("Hi ", 1, "{x}", 0)
+    answers = [k.render([list(c) for c in columns], len(rows), pieces, (1,), allow, region_at, "NL",
+                        frozenset({"NL", "DE"})) for k in KERNELS]
+    assert all(a == answers[0] for a in answers)
+    for i, text in zip(answers[0][0], answers[0][1]):
+        assert text == f"Hi {rows[i][1]}{{x}}{rows[i][0]}"
+
+
+def test_the_campaign_reads_a_stream_as_it_reads_lines() -> None:
+    """A binary file goes through the compiled reader; its verdicts are those of its lines."""
+    body = ['+31612345678,Ann,NL', '"+49 151 12345678","Bo\nb",DE', '', '0612345678,,NL', '12,Cy,NL',
+            '"x"y,Dy,NL', '\xff'.encode("latin-1").decode("latin-1"), '+4915112345678,Ed,XX', 'a,b',
+            '+31612345678,Fi,nl', '0612345679,Gus, nl ']
+    data = ("phone,name,region\n" + "\n".join(body * 40) + "\n").encode("utf-8").replace(b"\xc3\xbf", b"\xff")
+    options: dict[str, Any] = {"template": "Hi {name}", "sender": "CM"}
+    by_stream = cmcore.scan_campaign(io.BytesIO(data), **options)
+    assert by_stream._source._blocks is not None  # the compiled reader
+    by_lines = cmcore.scan_campaign(io.BytesIO(data).readlines(), **options)
+    assert by_lines._source._blocks is None
+    got, want = list(by_stream), list(by_lines)
+    assert got == want
+    assert by_stream.summary == by_lines.summary
+    assert {v.status for v in got} == {cmcore.RowStatus.VALID, cmcore.RowStatus.WARNING, cmcore.RowStatus.INVALID}
+
+
+def test_chunk_edges_and_a_stop_for_csv(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Records across the reader's chunks, and a NUL byte that hands the rest to csv."""
+    monkeypatch.setattr(_campaign_read, "_CHUNK_BYTES", 7)
+    data = ('phone,name\n' + '"+31612345678","A\nnn"\n+31612345679,Bo\r\n' * 30 + '+31612345670,C\x00y\n'
+            + '+31612345671,Di\n' * 5).encode()
+    options: dict[str, Any] = {"template": "Hi {name}", "sender": "CM"}
+    got = list(cmcore.scan_campaign(io.BytesIO(data), **options))
+    want = list(cmcore.scan_campaign(io.BytesIO(data).readlines(), **options))
+    assert got == want
+    assert [v.line for v in got][:3] == [2, 4, 5]
+    campaign = cmcore.scan_campaign(io.BytesIO(data), **options)
+    assert sum(len(b) for b in campaign.batches()) == campaign.summary.rows == 66
