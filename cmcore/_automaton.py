@@ -133,19 +133,36 @@ def automaton(patterns: list[str]) -> tuple[array[int], array[int]] | None:
             nfa.accept[nfa.sequence(_parser.parse(pattern), begin)] |= 1 << bit
     except (_Unsupported, Exception):
         return None
-    first = _closure(nfa, {start})
+    closures: list[frozenset[int] | None] = [None] * len(nfa.eps)
+
+    def closure(s: int) -> frozenset[int]:  # the closure of a set is the union of its states' closures
+        found = closures[s]
+        if found is None:
+            found = closures[s] = _closure(nfa, {s})
+        return found
+
+    first = closure(start)
     ids: dict[frozenset[int], int] = {first: 1}
     order: list[frozenset[int]] = [frozenset(), first]  # a state's number is its index; 0 is dead
     table = array("i", [0] * 20)
     masks = array("i", [0, _mask(nfa, first)])
     number = 1
+    edges = nfa.edges
     while number < len(order):
-        state = order[number]
+        by_mask: dict[int, set[int]] = {}  # the targets of the state's edges, by their digits
+        for s in order[number]:
+            for mask, t in edges[s]:
+                held = by_mask.get(mask)
+                if held is None:
+                    by_mask[mask] = set(closure(t))
+                else:
+                    held |= closure(t)
         for digit in range(10):
-            targets = {t for s in state for mask, t in nfa.edges[s] if mask >> digit & 1}
-            if not targets:
+            bit = 1 << digit
+            reached = [targets for mask, targets in by_mask.items() if mask & bit]
+            if not reached:
                 continue
-            closed = _closure(nfa, targets)
+            closed = frozenset(reached[0]) if len(reached) == 1 else frozenset().union(*reached)
             target = ids.get(closed)
             if target is None:
                 if len(order) > MAX_STATES:

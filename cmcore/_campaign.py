@@ -48,7 +48,8 @@ _rows = _kernel.load("_rows")
 
 __all__ = ["Campaign", "RowStatus", "RowVerdict", "VerdictBatch", "build_bodies", "scan_campaign"]
 
-_PROBE_TOKEN = ProductToken("00000000-0000-0000-0000-000000000000")
+_PROBE_TEXT = "00000000-0000-0000-0000-000000000000"
+_PROBE_TOKEN = ProductToken(_PROBE_TEXT)
 _PROBE_NUMBER = "0031612345678"
 _REFERENCE = re.compile(r"[A-Za-z0-9_]{1,32}")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -244,12 +245,13 @@ class Campaign:
                 b.numbers[i], b.regions[i], b.types[i] = info.number, info.region, (
                     info.type if info.number is not None else None)
                 continue
-            form = _phone.gateway_form(raw.strip(), region)
-            info = _phone.check(raw.strip(), region)
-            if form is not None:
-                b.numbers[i], b.regions[i], b.types[i] = form, info.region, info.type
+            info = _phone.check(raw.strip(), region)  # gateway_form() is its number: the same judge
+            if info.number is not None:
+                b.numbers[i], b.regions[i], b.types[i] = info.number, info.region, info.type
                 continue
-            message = scrub(f"{raw!r} is not a valid phone number: {info.problem}", _PROBE_TOKEN.reveal())
+            message = f"{raw!r} is not a valid phone number: {info.problem}"
+            if _PROBE_TEXT in message:  # as validate() scrubs its token (digits and dashes: no case to fold)
+                message = scrub(message, _PROBE_TEXT)
             errors[i] = [CampaignProblem(code=303, field=column, message=message,
                                          location=f"line {b.lines[i]}, column {column!r}")]
             b.numbers[i], b.regions[i], b.types[i] = info.number, info.region, (
@@ -328,19 +330,16 @@ class Campaign:
         for i, these in errors.items():
             status[i] = _INVALID
             found[i] = tuple(these)
-        good = [i for i in range(len(status)) if not status[i]]
-        keyed = [i for i in good if numbers[i] and numbers[i].isdigit()]  # type: ignore[union-attr]
-        firsts = self._dups.add_many([numbers[i] for i in keyed], [lines[i] for i in keyed])
-        for i, first in zip(keyed, firsts):
-            if first:
-                status[i] = _WARNING
-                found[i] = (CampaignProblem(code=303, field=self._o["fields"]["to"],
-                                            message=_DUPLICATE.format(number=numbers[i], first=first),
-                                            location=f"line {lines[i]}"),)
+        for i, first in self._dups.add_valid(numbers, lines, status).items():
+            status[i] = _WARNING
+            found[i] = (CampaignProblem(code=303, field=self._o["fields"]["to"],
+                                        message=_DUPLICATE.format(number=numbers[i], first=first),
+                                        location=f"line {lines[i]}"),)
         b.problems = {i: found[i] for i in sorted(found)}  # in the order of the rows
         if cost is not None:
-            for i in good:
-                b.costs[i] = cost(numbers[i], channel, b.parts[i])
+            for i in range(len(status)):
+                if status[i] != _INVALID:
+                    b.costs[i] = cost(numbers[i], channel, b.parts[i])
         self._tally.add(b, cost is not None)
 
 

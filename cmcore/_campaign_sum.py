@@ -16,12 +16,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, overload
 
+from cmcore import _kernel
 from cmcore._frozen import FrozenMap
 from cmcore._phone import NumberType
 from cmcore._sms import Encoding
 
 __all__ = ["CampaignProblem", "CampaignSummary", "Duplicates", "Longest", "RowStatus", "RowVerdict", "Tally",
            "VerdictBatch"]
+
+_rows = _kernel.load("_rows")
 
 _VALID, _WARNING, _INVALID = 0, 1, 2
 
@@ -182,42 +185,38 @@ class Tally:
         self.rows = self.valid_rows = self.invalid_rows = self.warnings = self.parts = 0
         self.by_code: Counter[int] = Counter()
         self.problems: Counter[int] = Counter()
-        self.histogram: Counter[int] = Counter()
-        self.encodings: Counter[tuple[str, int]] = Counter()
+        self.histogram: dict[int, int] = {}
+        self.encodings: dict[str, list[int]] = {}  # region -> [UCS-2 rows, GSM-7 rows]
         self.longest: Longest | None = None
         self.cost: Any = None
 
     def add(self, batch: Any, priced: bool) -> None:
         """Count a finished ``VerdictBatch``."""
-        status, parts, units, regions, gsm7 = batch.status, batch.parts, batch.units, batch.regions, batch.gsm7
+        status, parts, units, gsm7 = batch.status, batch.parts, batch.units, batch.gsm7
         self.rows += len(status)
-        good = [i for i in range(len(status)) if status[i] != 2]
-        self.valid_rows += len(good)
-        self.invalid_rows += len(status) - len(good)
+        good, total, top = _rows.tally(status, parts, units, gsm7, batch.regions, self.histogram, self.encodings)
+        self.valid_rows += good
+        self.invalid_rows += len(status) - good
         for i, found in batch.problems.items():
             if status[i] == 2:
                 self.by_code[found[0].code] += 1
                 self.problems.update(p.code for p in found)
             else:
                 self.warnings += 1
-        self.parts += sum([parts[i] for i in good])
-        self.histogram.update([parts[i] for i in good])
-        self.encodings.update([(regions[i] or "unknown", gsm7[i]) for i in good])
-        if good:
-            top = max(good, key=units.__getitem__)
-            if self.longest is None or units[top] > self.longest.units:
-                self.longest = Longest(line=batch.lines[top], record=batch.records[top], units=units[top],
-                                       parts=parts[top], encoding="GSM-7" if gsm7[top] else "UCS-2")
+        self.parts += total
+        if top >= 0 and (self.longest is None or units[top] > self.longest.units):
+            self.longest = Longest(line=batch.lines[top], record=batch.records[top], units=units[top],
+                                   parts=parts[top], encoding="GSM-7" if gsm7[top] else "UCS-2")
         if priced:
-            costs = [batch.costs[i] for i in good if batch.costs[i] is not None]
+            costs = [batch.costs[i] for i in range(len(status)) if status[i] != 2 and batch.costs[i] is not None]
             if costs:
                 self.cost = sum(costs[1:], costs[0]) if self.cost is None else sum(costs, self.cost)
 
     def summary(self, *, lines: int, skipped: int, duplicates: int, priced: bool) -> CampaignSummary:
         """The counts as a frozen ``CampaignSummary``."""
         regions: dict[str, dict[str, int]] = {}
-        for (region, flag), n in self.encodings.items():
-            regions.setdefault(region, {})["GSM-7" if flag else "UCS-2"] = n
+        for region, (ucs2, gsm7) in self.encodings.items():
+            regions[region] = {name: n for name, n in (("GSM-7", gsm7), ("UCS-2", ucs2)) if n}
         return CampaignSummary(lines=lines, rows=self.rows, skipped=skipped, valid=self.valid_rows,
                        invalid=self.invalid_rows, warnings=self.warnings, duplicates=duplicates,
                        invalid_by_code=FrozenMap(dict(self.by_code)), problems_by_code=FrozenMap(dict(self.problems)),

@@ -298,6 +298,24 @@ cdef int64_t _key(object number) except -1:
     return key
 
 
+cdef int64_t _key_or_zero(object number) noexcept:
+    """``_key``, or 0 for what is not a number in the gateway's form."""
+    cdef Py_ssize_t n, i
+    cdef const unsigned char* p
+    cdef int64_t key = 0
+    if type(number) is not str:
+        return 0
+    n = PyUnicode_GET_LENGTH(number)
+    if not PyUnicode_IS_ASCII(number) or n == 0 or n > 18:
+        return 0
+    p = <const unsigned char*>PyUnicode_DATA(number)
+    for i in range(n):
+        if not 48 <= p[i] <= 57:
+            return 0
+        key = key * 10 + (p[i] - 48)
+    return key
+
+
 cdef class Seen:
     """The numbers seen, each with the line it was first seen on; ``found`` counts the
     numbers seen again."""
@@ -364,6 +382,24 @@ cdef class Seen:
         """0 for a number not seen before (now held, with ``line``); else the line it was
         first seen on. Raises ``ValueError`` for a number not in the gateway's form."""
         return self.put(_key(number), line)
+
+    def add_valid(self, list numbers, const int64_t[::1] lines, const unsigned char[::1] status):
+        """``add`` for each row with status 0 and a number in the gateway's form (others are
+        passed over), in order: ``{row: first line}`` for the numbers seen before."""
+        cdef Py_ssize_t i, n = len(numbers)
+        cdef int64_t key, first
+        cdef dict out = {}
+        if lines.shape[0] != n or status.shape[0] != n:
+            raise ValueError(f"{n} numbers but {lines.shape[0]} lines and {status.shape[0]} statuses")
+        for i in range(n):
+            if status[i]:
+                continue
+            key = _key_or_zero(numbers[i])
+            if key:
+                first = self.put(key, lines[i])
+                if first:
+                    out[i] = first
+        return out
 
     def add_many(self, list numbers, list lines):
         """``add`` over ``numbers`` and ``lines`` pairwise, the loop here."""
@@ -576,3 +612,35 @@ def screen(list todo, list texts, list regions, list columns, const unsigned cha
         b_regions[i] = (<tuple>found)[2]
         b_types[i] = names[(<tuple>found)[4]]
     return slow, phones_left
+
+
+def tally(const unsigned char[::1] status, const int64_t[::1] parts, const int64_t[::1] units,
+          const unsigned char[::1] gsm7, list regions, dict histogram, dict encodings):
+    """Count the rows with a status other than 2 (invalid): parts into ``histogram`` (parts ->
+    rows), encodings into ``encodings`` (region, or "unknown" -> [UCS-2 rows, GSM-7 rows]).
+    Returns ``(rows counted, their parts, the first row of the most units or -1)``."""
+    cdef Py_ssize_t i, n = status.shape[0], top = -1, good = 0
+    cdef int64_t total = 0
+    cdef list pair
+    if parts.shape[0] != n or units.shape[0] != n or gsm7.shape[0] != n or len(regions) != n:
+        raise ValueError("the columns must be as long")
+    for i in range(n):
+        if status[i] == 2:
+            continue
+        good += 1
+        total += parts[i]
+        key = parts[i]
+        histogram[key] = histogram.get(key, 0) + 1
+        region = regions[i]
+        if region is None:
+            region = "unknown"
+        pair = encodings.get(region)
+        if pair is None:
+            pair = encodings[region] = [0, 0]
+        if gsm7[i]:
+            pair[1] = pair[1] + 1
+        else:
+            pair[0] = pair[0] + 1
+        if top < 0 or units[i] > units[top]:
+            top = i
+    return good, total, top

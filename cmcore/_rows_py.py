@@ -210,6 +210,22 @@ class Seen:
         self._firsts[key] = line
         return 0
 
+    def add_valid(self, numbers: list[Any], lines: Any, status: Any) -> dict[int, int]:
+        """See ``_rows.pyx``."""
+        if len(lines) != len(numbers) or len(status) != len(numbers):
+            raise ValueError(f"{len(numbers)} numbers but {len(lines)} lines and {len(status)} statuses")
+        out: dict[int, int] = {}
+        for i, number in enumerate(numbers):
+            if status[i] or type(number) is not str or not number.isascii() or not 0 < len(number) <= 18 \
+                    or not number.isdigit():
+                continue
+            key = int(number)
+            if key:
+                first = self.add(number, lines[i])
+                if first:
+                    out[i] = first
+        return out
+
     def add_many(self, numbers: list[Any], lines: list[int]) -> list[int]:
         """See ``_rows.pyx``."""
         if len(lines) != len(numbers):
@@ -315,3 +331,24 @@ def screen(todo: list[int], texts: list[str], regions: list[str | None], columns
         batch.numbers[i] = f"00{found[0]}{found[1]}"
         batch.regions[i], batch.types[i] = found[2], names[found[4]]
     return slow, phones_left
+
+
+def tally(status: Any, parts: Any, units: Any, gsm7: Any, regions: list[Any], histogram: dict[int, int],
+          encodings: dict[str, list[int]]) -> tuple[int, int, int]:
+    """See ``_rows.pyx``."""
+    n = len(status)
+    if len(parts) != n or len(units) != n or len(gsm7) != n or len(regions) != n:
+        raise ValueError("the columns must be as long")
+    good = total = 0
+    top = -1
+    for i in range(n):
+        if status[i] == 2:
+            continue
+        good += 1
+        total += parts[i]
+        histogram[parts[i]] = histogram.get(parts[i], 0) + 1
+        pair = encodings.setdefault("unknown" if regions[i] is None else regions[i], [0, 0])
+        pair[1 if gsm7[i] else 0] += 1
+        if top < 0 or units[i] > units[top]:
+            top = i
+    return good, total, top

@@ -210,3 +210,36 @@ def test_chunk_edges_and_a_stop_for_csv(monkeypatch: pytest.MonkeyPatch) -> None
     assert [v.line for v in got][:3] == [2, 4, 5]
     campaign = cmcore.scan_campaign(io.BytesIO(data), **options)
     assert sum(len(b) for b in campaign.batches()) == campaign.summary.rows == 66
+
+
+@settings(max_examples=examples(200))
+@given(rows=st.lists(st.tuples(st.sampled_from([0, 1, 2]), st.integers(1, 9), st.integers(0, 2000), st.booleans(),
+                               st.sampled_from([None, "NL", "DE"]),
+                               st.sampled_from(["0031612345678", "0031612345679", "", "12a", "000"])), max_size=30))
+def test_tally_and_add_valid_kernels_agree(rows: list[tuple[int, int, int, bool, str | None, str]]) -> None:
+    from array import array
+    status = bytearray(r[0] for r in rows)
+    parts, units = array("q", [r[1] for r in rows]), array("q", [r[2] for r in rows])
+    gsm7, regions, numbers = bytearray(r[3] for r in rows), [r[4] for r in rows], [r[5] for r in rows]
+    answers = []
+    for k in KERNELS:
+        histogram: dict[int, int] = {}
+        encodings: dict[str, list[int]] = {}
+        counted = k.tally(status, parts, units, gsm7, regions, histogram, encodings)
+        firsts = k.Seen().add_valid(numbers, array("q", range(1, len(rows) + 1)), status)
+        answers.append((counted, histogram, encodings, firsts))
+    assert all(a == answers[0] for a in answers)
+    (good, total, top), histogram, encodings, firsts = answers[0]
+    kept = [r for r in rows if r[0] != 2]
+    assert (good, total, sum(histogram.values())) == (len(kept), sum(r[1] for r in kept), len(kept))
+    assert sum(sum(pair) for pair in encodings.values()) == len(kept)
+    assert top == (-1 if not kept else next(i for i, r in enumerate(rows) if r[0] != 2 and r[2] == max(
+        x[2] for x in kept)))
+    first_of: dict[str, int] = {}
+    for i, r in enumerate(rows):
+        if r[0] == 0 and r[5].isdigit() and int(r[5]):
+            if r[5] in first_of:
+                assert firsts[i] == first_of[r[5]]
+            else:
+                first_of[r[5]] = i + 1
+                assert i not in firsts
