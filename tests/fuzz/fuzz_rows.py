@@ -1,0 +1,114 @@
+"""Fuzz the campaign row kernel (``cmcore._rows``) against its twin and against ``csv``.
+
+The input's first byte picks the delimiter, the width and how many bytes the reader takes a
+call; the rest is a CSV file. The compiled reader and the twin must give the same records,
+fed in chunks, and those records must be the ones ``csv.reader`` reads from the same bytes
+line by line (the raw records the kernel leaves to ``csv`` read back through it). The
+numbers of the records also go through ``Seen`` on both kernels. Run it by hand or from CI:
+
+    python tests/fuzz/fuzz_rows.py -runs=100000 -seed=1
+"""
+
+from __future__ import annotations
+
+import csv
+from types import ModuleType
+from typing import Any
+
+import _common as c
+
+from cmcore import _rows, _rows_py
+
+LIMIT = csv.field_size_limit()
+SEEDS = [b"phone,name\n+31612345678,Ann\n", b'a;b\r\n"x\ny";"q""r"\r\n\n  \n', b'"open\n', b"a\rb,c\n",
+         b'"x"y,z\n', b"\xff,\xc3\xa9\n", b"a,b\x00,c\n", b"1,2,3\n4\n5,6\n", b'"",""\n"a\r\nb",c']
+
+
+def lines_read(data: bytes, delimiter: str, first: int) -> tuple[list[tuple[int, Any]], int]:
+    parts = data.split(b"\n")
+    items = [p + b"\n" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+    count = [first - 1]
+
+    def lines() -> Any:
+        for item in items:
+            count[0] += 1
+            yield item.decode("utf-8", "replace")
+
+    reader = csv.reader(lines(), delimiter=delimiter)
+    out: list[tuple[int, Any]] = []
+    skipped = 0
+    while True:
+        start = count[0] + 1
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return out, skipped
+        except csv.Error:
+            out.append((start, "error"))
+            continue
+        if not fields or (len(fields) == 1 and not fields[0].strip()):
+            skipped += count[0] - start + 1
+            continue
+        out.append((start, fields))
+
+
+def read(kernel: ModuleType, data: bytes, delimiter: str, width: int, chunk: int) -> Any:
+    out: list[tuple[int, Any]] = []
+    raws: list[tuple[int, bytes]] = []
+    skipped, line, buf, end, at = 0, 1, b"", 0, 0
+    while True:
+        piece = data[at:at + chunk]
+        at += len(piece)
+        final = at >= len(data)
+        buf = buf[end:] + piece
+        end, line, blank, lines, columns, odd, stop = kernel.csv_records(buf, 0, line, ord(delimiter), final, LIMIT,
+                                                                       width)
+        skipped += blank
+        if stop:
+            return "stop", out, raws, skipped, end
+        for i, first in enumerate(lines):
+            if i in odd:
+                raws.append((first, odd[i]))
+                out.append((first, odd[i]))
+            else:
+                out.append((first, [col[i] for col in columns]))
+        if final:
+            return "done", out, raws, skipped, end
+
+
+def check(data: bytes) -> None:
+    if not data:
+        return
+    head, body = data[0], data[1:]
+    delimiter = ",;\t|"[head & 3]
+    width = 1 + (head >> 2 & 3)
+    chunk = (1, 3, 64, 1 << 20)[head >> 4 & 3]
+    ours = read(_rows, body, delimiter, width, chunk)
+    twin = read(_rows_py, body, delimiter, width, chunk)
+    if ours != twin:
+        raise AssertionError(f"kernels disagree on {body!r:.300}: {ours!r:.300} != {twin!r:.300}")
+    status, records, raws, skipped, _ = ours
+    if status == "stop":
+        return
+    got: list[tuple[int, Any]] = []
+    for first, record in records:
+        if isinstance(record, bytes):
+            found, more = lines_read(record, delimiter, first)
+            if len(found) > 1:
+                raise AssertionError(f"a raw record csv reads as {len(found)}: {record!r:.300}")
+            got.extend(found)
+            skipped += more
+        else:
+            got.append((first, record))
+    want = lines_read(body, delimiter, 1)
+    if (got, skipped) != want:
+        raise AssertionError(f"not csv's records for {body!r:.300}: {(got, skipped)!r:.300} != {want!r:.300}")
+    numbers = ["00" + "".join(ch for ch in "".join(r[1]) if ch.isascii() and ch.isdigit())[:16] for r in records
+               if not isinstance(r[1], bytes)]
+    numbers = [n for n in numbers if len(n) > 2 and int(n)]
+    lines = list(range(1, len(numbers) + 1))
+    assert _rows.Seen(8).add_many(numbers, lines) == _rows_py.Seen(8).add_many(numbers, lines)
+
+
+if __name__ == "__main__":
+    c.main(check, SEEDS, None)
