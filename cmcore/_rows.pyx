@@ -23,7 +23,7 @@ Its twin, ``_rows_py.py``, has the same names and answers.
 
 from libc.stdlib cimport free, malloc, calloc
 from libc.stdint cimport int64_t, uint64_t
-from libc.string cimport memchr
+from libc.string cimport memchr, memcpy
 
 cdef extern from "Python.h":
     object PyUnicode_DecodeUTF8(const char*, Py_ssize_t, const char*)
@@ -103,6 +103,13 @@ cdef object _field(_Reader r, Py_ssize_t start, Py_ssize_t end, Py_ssize_t quote
             i += 2 if d[i] == 34 else 1
         src = r.scratch
         size = k
+    for i in range(size):
+        if <unsigned char>src[i] >= 128:
+            break
+    else:  # ASCII: copied as it is
+        out = PyUnicode_New(size, 127)
+        memcpy(PyUnicode_DATA(out), src, size)
+        return out
     try:
         return PyUnicode_DecodeUTF8(src, size, NULL)
     except UnicodeDecodeError:
@@ -470,7 +477,9 @@ def render(list columns, Py_ssize_t n, tuple pieces, tuple need, bint allow_empt
         where = region
         if region_at >= 0:
             value = (<list>columns[region_at])[i]
-            if PyUnicode_GET_LENGTH(value):
+            if _upper2(value):
+                where = value
+            elif PyUnicode_GET_LENGTH(value):
                 value = (<str>value).strip().upper()
                 if PyUnicode_GET_LENGTH(value):
                     where = value
@@ -480,6 +489,15 @@ def render(list columns, Py_ssize_t n, tuple pieces, tuple need, bint allow_empt
         texts.append((<list>columns[<Py_ssize_t>pieces[0]])[i] if whole else _render(columns, i, pieces))
         found.append(where)
     return todo, texts, found
+
+
+cdef bint _upper2(str text) noexcept:
+    """Two ASCII capitals: what ``strip().upper()`` leaves as it is."""
+    cdef const unsigned char* p
+    if PyUnicode_GET_LENGTH(text) != 2 or not PyUnicode_IS_ASCII(text):
+        return False
+    p = <const unsigned char*>PyUnicode_DATA(text)
+    return 65 <= p[0] <= 90 and 65 <= p[1] <= 90
 
 
 cdef bint _all_str(list columns, Py_ssize_t i, Py_ssize_t width) noexcept:
@@ -500,6 +518,7 @@ cdef bint _filled(list columns, Py_ssize_t i, tuple need) noexcept:
 
 cdef extern from "Python.h":
     Py_UCS4 PyUnicode_READ(int, void*, Py_ssize_t)
+    bint Py_UNICODE_ISSPACE(Py_UCS4)
 
 
 cdef bint _surrogate(str text) noexcept:
@@ -518,6 +537,15 @@ cdef bint _surrogate(str text) noexcept:
         if 0xD800 <= c <= 0xDFFF:
             return True
     return False
+
+
+cdef bint _padded(str text) noexcept:
+    """Whether ``text`` starts or ends with white space (``str.strip`` would change it)."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void* data = PyUnicode_DATA(text)
+    return n > 0 and (Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, 0))
+                      or Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, n - 1)))
 
 
 cdef bint _reference(str text) noexcept:
@@ -597,8 +625,10 @@ def screen(list todo, list texts, list regions, list columns, const unsigned cha
         plan = plans.get(region, plans)
         if plan is plans:
             plan = plans[region] = plan_of(region)
+        if _padded(number):
+            number = (<str>number).strip()
         try:
-            found = fast((<str>number).strip(), plan, countries, codes, load)
+            found = fast(number, plan, countries, codes, load)
         except undecided:
             found = None
         if type(found) is not tuple or (<tuple>found)[4] == unknown:
