@@ -5,11 +5,13 @@ placeholder naming no column, raises ``PayloadError`` before any row is read), t
 frozen ``RowVerdict`` a record, batch by batch: N records in, N verdicts out.
 
 Every rule of ``validate()`` applies, with its codes and messages. A row is judged in two
-steps: a columnar screen proves the common case valid (the number through the phone kernel,
-many rows a call; the text through ``analyze_many``; a constant sender and the channels
-checked once, through ``validate()`` itself), and every row it does not prove valid is built
-as a ``Message`` and run through ``validate()`` in chunks of up to 1000, each error's
-``msg[i]`` mapped back to its row. The screen never reports a problem of its own making
+steps: a columnar screen in the row kernel (``_rows``) proves the common case valid (the
+template filled, the number through the phone kernel, many rows a call; the text through
+``analyze_many``; each sender and the channels checked once, through ``validate()`` itself).
+A row it proves valid but for its number gets the recipient test of ``validate()`` (the same
+judge, the same words); every other row it does not prove valid is built as a ``Message``
+and run through ``validate()`` in chunks of up to 1000, each error's ``msg[i]`` mapped back
+to its row. The screen never reports a problem of its own making
 (only the reader's: undecodable bytes, a wrong field count, an empty placeholder value), so
 a problem a row shows is one the gateway's rules name. Duplicates (the same normalised number
 on two valid rows) are warnings naming the first line, kept in a compact table of integers.
@@ -362,7 +364,9 @@ def scan_campaign(
     batch_size: int = 1000,
 ) -> Campaign:
     """Read the header of ``source`` (an iterable of lines, ``str`` or ``bytes``, or with
-    ``format="rows"`` of rows) and return the ``Campaign`` that judges its records.
+    ``format="rows"`` of rows) and return the ``Campaign`` that judges its records. A file
+    opened in binary mode (it has ``read`` and ``readline``) with the UTF-8 default is read
+    by the compiled row kernel, with the same verdicts as its lines would get.
 
     ``format``: ``"auto"`` (JSON Lines when the first line is an object, else CSV), ``"csv"``,
     ``"jsonl"``, ``"rows"``. ``encoding`` decodes ``bytes`` lines strictly. ``columns`` maps a

@@ -519,6 +519,22 @@ class _Writer:
         self.file.close()
 
 
+def _json_str(text: str) -> str:
+    """``json.dumps(text, ensure_ascii=False)``, without its machinery for the plain case."""
+    if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
+        return f'"{text}"'
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _problem_line(line: int, record: int, status: int, problems: Sequence[Any]) -> str:
+    """The ``--json`` line of a row with problems: ``json.dumps`` of the contract's object,
+    byte for byte."""
+    found = ", ".join(f'{{"code": {p.code}, "field": {_json_str(p.field)}, "message": {_json_str(p.message)}}}'
+                      for p in problems)
+    kind = "invalid" if status == 2 else "warning"
+    return f'{{"line": {line}, "record": {record}, "status": "{kind}", "problems": [{found}]}}\n'
+
+
 def _campaign_rows(campaign: Any, args: argparse.Namespace, out: TextIO, shown: dict[tuple[int, str], list[Any]],
                    writers: tuple[_Writer | None, _Writer | None], tick: Any) -> Iterator[Any]:
     """Go through the campaign once: print, write and keep what is shown; yield the message of
@@ -529,10 +545,7 @@ def _campaign_rows(campaign: Any, args: argparse.Namespace, out: TextIO, shown: 
         for i, problems in batch.problems.items():
             status = batch.status[i]
             if args.json:
-                out.write(json.dumps({"line": batch.lines[i], "record": batch.records[i],
-                                      "status": "invalid" if status == 2 else "warning",
-                                      "problems": [{"code": p.code, "field": p.field, "message": p.message}
-                                                   for p in problems]}, ensure_ascii=False) + "\n")
+                out.write(_problem_line(batch.lines[i], batch.records[i], status, problems))
             first = shown.setdefault((problems[0].code, "invalid" if status == 2 else "warning"), [])
             if len(first) < 1000:
                 first.append((batch.lines[i], problems))
