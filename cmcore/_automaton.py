@@ -134,11 +134,14 @@ def automaton(patterns: list[str]) -> tuple[array[int], array[int]] | None:
     except (_Unsupported, Exception):
         return None
     closures: list[frozenset[int] | None] = [None] * len(nfa.eps)
+    edges, accept = nfa.edges, nfa.accept
 
-    def closure(s: int) -> frozenset[int]:  # the closure of a set is the union of its states' closures
+    def closure(s: int) -> frozenset[int]:
+        """The states of ``s``'s closure that read a digit or accept: two sets alike in those
+        behave alike, and the closure of a set is the union of its states' closures."""
         found = closures[s]
         if found is None:
-            found = closures[s] = _closure(nfa, {s})
+            found = closures[s] = frozenset(x for x in _closure(nfa, {s}) if edges[x] or accept[x])
         return found
 
     first = closure(start)
@@ -147,7 +150,6 @@ def automaton(patterns: list[str]) -> tuple[array[int], array[int]] | None:
     table = array("i", [0] * 20)
     masks = array("i", [0, _mask(nfa, first)])
     number = 1
-    edges = nfa.edges
     while number < len(order):
         by_mask: dict[int, set[int]] = {}  # the targets of the state's edges, by their digits
         for s in order[number]:
