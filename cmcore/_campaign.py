@@ -29,7 +29,8 @@ from typing import Any
 import phonenumbers
 
 from cmcore import _kernel, _phone
-from cmcore._campaign_read import Block, Source, Template, open_source, resolve_columns
+from cmcore._campaign_lines import Block
+from cmcore._campaign_read import Source, Template, open_source, resolve_columns
 from cmcore._campaign_sum import (
     _INVALID,
     _WARNING,

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cmcore
-from cmcore import _campaign_read, _rows_py
+from cmcore import _campaign_lines, _rows_py
 
 compiled = compiled_kernel("_rows")
 KERNELS = [k for k in (compiled, _rows_py) if k is not None]
@@ -200,7 +200,7 @@ def test_the_campaign_reads_a_stream_as_it_reads_lines() -> None:
 
 def test_chunk_edges_and_a_stop_for_csv(monkeypatch: pytest.MonkeyPatch) -> None:
     """Records across the reader's chunks, and a NUL byte that hands the rest to csv."""
-    monkeypatch.setattr(_campaign_read, "_CHUNK_BYTES", 7)
+    monkeypatch.setattr(_campaign_lines, "_CHUNK_BYTES", 7)
     data = ('phone,name\n' + '"+31612345678","A\nnn"\n+31612345679,Bo\r\n' * 30 + '+31612345670,C\x00y\n'
             + '+31612345671,Di\n' * 5).encode()
     options: dict[str, Any] = {"template": "Hi {name}", "sender": "CM"}
