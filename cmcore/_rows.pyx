@@ -116,6 +116,20 @@ cdef object _field(_Reader r, Py_ssize_t start, Py_ssize_t end, Py_ssize_t quote
         return None
 
 
+cdef inline Py_ssize_t _unquoted(const unsigned char* d, Py_ssize_t p, Py_ssize_t n, int delim) noexcept:
+    """Where the unquoted text from ``p`` ends: at a delimiter, a ``\\r``, a ``\\n`` or the
+    end of the buffer; -1 at a NUL byte."""
+    cdef unsigned char c
+    while p < n:
+        c = d[p]
+        if c == delim or c == 10 or c == 13:
+            return p
+        if c == 0:
+            return -1
+        p += 1
+    return p
+
+
 def csv_records(bytes data, Py_ssize_t start, Py_ssize_t line, int delimiter, bint final, Py_ssize_t field_limit,
                 Py_ssize_t width):
     """The records of ``data[start:]``, a record starting at ``start`` on physical line
@@ -179,33 +193,16 @@ def csv_records(bytes data, Py_ssize_t start, Py_ssize_t line, int delimiter, bi
                 p += 1  # the closing quote
                 if p < n and d[p] != delim and d[p] != 10 and d[p] != 13:
                     bad = True  # csv keeps text after a closing quote: the record is csv's to read
-                    while p < n:
-                        c = d[p]
-                        if c == delim or c == 10 or c == 13:
-                            break
-                        if c == 0:
-                            status = CSV_STOP
-                            break
-                        p += 1
-                    if status == CSV_OK and p >= n and not final:
-                        status = CSV_MORE
+                    p = _unquoted(d, p, n, delim)
+                    status = CSV_STOP if p < 0 else CSV_MORE if p >= n and not final else CSV_OK
                     if status != CSV_OK:
                         break
                     fend, quotes = p, 0
             else:
                 fstart = p
-                while p < n:
-                    c = d[p]
-                    if c == delim or c == 10 or c == 13:
-                        break
-                    if c == 0:
-                        status = CSV_STOP
-                        break
-                    p += 1
+                p = _unquoted(d, p, n, delim)
+                status = CSV_STOP if p < 0 else CSV_MORE if p >= n and not final else CSV_OK
                 if status != CSV_OK:
-                    break
-                if p >= n and not final:
-                    status = CSV_MORE
                     break
                 fend = p
             if r.too_long(fstart, fend, quotes):

@@ -25,6 +25,17 @@ def _field(d: bytes, start: int, end: int, quotes: int) -> str | None:
         return None
 
 
+def _unquoted(d: bytes, p: int, n: int, delim: int) -> int:
+    while p < n:
+        c = d[p]
+        if c == delim or c == 10 or c == 13:
+            return p
+        if c == 0:
+            return -1
+        p += 1
+    return p
+
+
 def csv_records(data: bytes, start: int, line: int, delimiter: int, final: bool, field_limit: int,
                 width: int) -> tuple[int, int, int, list[int], list[list[Any]], dict[int, bytes], bool]:
     """See ``_rows.pyx``."""
@@ -78,33 +89,16 @@ def csv_records(data: bytes, start: int, line: int, delimiter: int, final: bool,
                 p += 1
                 if p < n and d[p] != delim and d[p] != 10 and d[p] != 13:
                     bad = True
-                    while p < n:
-                        c = d[p]
-                        if c == delim or c == 10 or c == 13:
-                            break
-                        if c == 0:
-                            status = _STOP
-                            break
-                        p += 1
-                    if status == _OK and p >= n and not final:
-                        status = _MORE
+                    p = _unquoted(d, p, n, delim)
+                    status = _STOP if p < 0 else _MORE if p >= n and not final else _OK
                     if status != _OK:
                         break
                     fend, quotes = p, 0
             else:
                 fstart = p
-                while p < n:
-                    c = d[p]
-                    if c == delim or c == 10 or c == 13:
-                        break
-                    if c == 0:
-                        status = _STOP
-                        break
-                    p += 1
+                p = _unquoted(d, p, n, delim)
+                status = _STOP if p < 0 else _MORE if p >= n and not final else _OK
                 if status != _OK:
-                    break
-                if p >= n and not final:
-                    status = _MORE
                     break
                 fend = p
             if _too_long(d, fstart, fend, quotes, field_limit):
