@@ -157,8 +157,23 @@ cdef class Plan:
             return self.fixed_or_mobile
         return kind
 
+    cdef int walk_bits(self, str digits) noexcept:
+        """The bits of the patterns that match all of ``digits`` (ASCII digits, fewer than 64)."""
+        cdef Py_ssize_t n = PyUnicode_GET_LENGTH(digits), i
+        cdef const unsigned char* p = <const unsigned char*>PyUnicode_DATA(digits)
+        cdef int state = 1
+        for i in range(n):
+            state = self.table[state * 10 + p[i] - 48]
+            if state == 0:
+                return 0
+        return self.masks[state]
+
     cpdef bint general_fits(self, str number) except -1:
-        """phonenumbers' ``_match_national_number`` on the general description (no lengths)."""
+        """phonenumbers' ``_match_national_number`` on the general description (no lengths):
+        the automaton's bit 0 where it has one (the general pattern's full match), else ``re``."""
+        cdef Py_ssize_t n = PyUnicode_GET_LENGTH(number)
+        if self.has_dfa and 0 < n < 64 and PyUnicode_IS_ASCII(number) and is_digits(number):
+            return self.walk_bits(number) & 1
         return self.general_re is not None and self.general_re.fullmatch(number) is not None
 
     cpdef int length(self, str number) except -1:
