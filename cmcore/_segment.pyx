@@ -29,15 +29,23 @@ cdef extern from "Python.h":
 
 # Cost of each BMP code point as GSM-7: 0 = not in the alphabet, 1 = basic, 2 = extension.
 cdef uint8_t COST[65536]
+# The same in a form that sums: 0 basic, 1 extension, NOT_GSM7 not in the alphabet; eight
+# characters' sum holds the extension characters in its low 4 bits, the others above.
+cdef uint8_t EXTRA[65536]
+cdef enum:
+    NOT_GSM7 = 16
 
 def _fill_table() -> None:
     cdef Py_ssize_t i
     for i in range(65536):
         COST[i] = 0
+        EXTRA[i] = NOT_GSM7
     for ch in _gsm7.BASIC:
         COST[ord(ch)] = 1
+        EXTRA[ord(ch)] = 0
     for ch in _gsm7.EXTENSION:
         COST[ord(ch)] = 2
+        EXTRA[ord(ch)] = 1
 
 _fill_table()
 
@@ -61,6 +69,24 @@ cdef inline bint _plain_word(uint64_t x) noexcept nogil:
     cdef uint64_t between = (ONES * (127 + 0x61) - low) & ~x & (low + ONES * (127 - 0x5A)) & HIGH
     cdef uint64_t above = ((x + ONES * (127 - 0x7A)) | x) & HIGH
     return (below | between | above) == 0
+
+
+cdef inline int _ascii_extension(uint64_t x) noexcept nogil:
+    """The extension characters among 8 bytes (``[ \\ ] ^`` at 0x5B-0x5E, ``{ | } ~`` at
+    0x7B-0x7E) when each byte is printable ASCII and GSM-7 (0x20-0x7E but the backquote), else -1.
+
+    Setting bit 5 takes 0x5B-0x5E onto 0x7B-0x7E and moves no other byte there (``_`` goes
+    to 0x7F); then adding 5 carries into bit 7 from 0x7B up, and adding 1 from 0x7F up. No
+    byte is above 0x7F by then, so no sum carries into the next byte.
+    """
+    cdef uint64_t below = (x - ONES * 0x20) & ~x & HIGH
+    cdef uint64_t above = ((x + ONES) | x) & HIGH  # 0x7F (DEL) or 0x80-0xFF
+    cdef uint64_t tick = x ^ (ONES * 0x60)
+    if (below | above | ((tick - ONES) & ~tick & HIGH)) != 0:
+        return -1
+    cdef uint64_t y = x | (ONES * 0x20)
+    cdef uint64_t ext = (y + ONES * 0x05) & ~(y + ONES) & HIGH
+    return <int>(((ext >> 7) * ONES) >> 56)
 
 
 cdef struct Scan:
@@ -93,15 +119,25 @@ cdef inline uint8_t _cost(uint32_t c) noexcept nogil:
     return COST[c] if c <= 0xFFFF else 0
 
 
+cdef inline int _table_extra(const char_t* p) noexcept nogil:
+    """The sum of 8 characters' ``EXTRA``: extension characters, plus NOT_GSM7 a character
+    outside GSM-7."""
+    cdef int j, extra = 0
+    for j in range(8):
+        extra += EXTRA[p[j]] if char_t is not uint32_t or p[j] <= 0xFFFF else NOT_GSM7
+    return extra
+
+
 cdef bint _gsm7_scan(const char_t* p, Py_ssize_t n, Py_ssize_t multi, Scan* s) noexcept nogil:
     """Scan a text as GSM-7, 8 characters a block; False once a character is not GSM-7.
 
-    A block's cost is summed first; only a block that crosses a part boundary is walked
-    character by character, so that an escape pair is never split.
+    A block's cost is summed first: for 8 bytes of printable ASCII in SWAR (one word), else
+    through ``EXTRA``, one add a character; only a block that crosses a part boundary is
+    walked character by character, so that an escape pair is never split.
     """
     cdef Py_ssize_t i = 0, j
     cdef uint64_t word
-    cdef int cost, block, bad
+    cdef int cost, extra
     _scan_init(s)
     while i + 8 <= n:
         if char_t is uint8_t:
@@ -114,17 +150,16 @@ cdef bint _gsm7_scan(const char_t* p, Py_ssize_t n, Py_ssize_t multi, Scan* s) n
                     s.used -= multi
                 i += 8
                 continue
-        block = 0
-        bad = 0
-        for j in range(i, i + 8):
-            cost = _cost(p[j])
-            block += cost
-            bad |= cost == 0
-        if bad:
+            extra = _ascii_extension(word)
+            if extra < 0:
+                extra = _table_extra(p + i)
+        else:
+            extra = _table_extra(p + i)
+        if extra >= NOT_GSM7:
             return False
-        s.extra += block - 8
-        if s.used + block <= multi:
-            s.used += block
+        s.extra += extra
+        if s.used + 8 + extra <= multi:
+            s.used += 8 + extra
         else:
             for j in range(i, i + 8):
                 _step(s, _cost(p[j]), multi)

@@ -9,9 +9,13 @@ from __future__ import annotations
 from types import ModuleType
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import cmcore
-from cmcore import Encoding
+from cmcore import Encoding, _segment_py
+from conftest import COMPILED as COMPILED_SEGMENT
+from conftest import examples
 
 G, U = Encoding.GSM7, Encoding.UCS2
 CY = "\u0436"  # CYRILLIC SMALL LETTER ZHE: one UTF-16 unit, not GSM-7
@@ -183,3 +187,53 @@ def test_str_subclass_is_accepted(kernel: ModuleType) -> None:
 
     assert cmcore.analyze(Text("\u20ac")).units == 2
     assert cmcore.analyze_many([Text("abc")])[0].units == 3
+
+
+# --- the SWAR count of extension characters ---------------------------------------------------
+
+ASCII_EXTENSION = "[\\]^{|}~"
+
+
+def _expected(text: str) -> tuple[Encoding, int]:
+    if all(c in cmcore._gsm7.BASIC or c in cmcore._gsm7.EXTENSION for c in text):
+        return G, sum(2 if c in cmcore._gsm7.EXTENSION else 1 for c in text)
+    return U, sum(2 if ord(c) > 0xFFFF else 1 for c in text)
+
+
+@pytest.mark.parametrize("code", range(0x20, 0x80))
+@pytest.mark.parametrize("where", [0, 3, 7, 8, 12, 15])
+@pytest.mark.parametrize("around", ["{", "a_", "]^$@", "\u0394"])
+def test_every_ascii_byte_beside_extension_characters(kernel: ModuleType, code: int, where: int,
+                                                      around: str) -> None:
+    """Words full of extension characters are counted 8 at a time: each printable ASCII byte
+    (``_`` next to ``^``, the backquote, DEL) must be counted as itself wherever it stands,
+    in 1-byte texts and in 2-byte ones (``around`` holding Greek)."""
+    fill = (around * 20)[:16]
+    text = fill[:where] + chr(code) + fill[where:]
+    seg = cmcore.analyze(text)
+    assert (seg.encoding, seg.units) == _expected(text)
+
+
+@pytest.mark.parametrize("size", [0, 7, 8, 9, 16, 152, 153, 160, 161, 306, 307])
+def test_extension_dense_texts_at_part_boundaries(kernel: ModuleType, size: int) -> None:
+    for text in [("ab{" * 200)[:size], (ASCII_EXTENSION * 50)[:size], ("\u0394[" * 200)[:size],
+                 ("_^" * 200)[:size], ("a" * 151 + "~" * 20)[:size]]:
+        seg = cmcore.analyze(text)
+        assert (seg.encoding, seg.units) == _expected(text)
+        pieces = cmcore.split(text)
+        assert "".join(pieces) == text and len(pieces) == seg.parts
+        assert all(cmcore.analyze(p).units <= (153 if seg.parts > 1 else 160) for p in pieces)
+
+
+@pytest.mark.skipif(COMPILED_SEGMENT is None, reason="the compiled kernel is not built")
+@settings(max_examples=examples(300))
+@given(st.text(alphabet=st.sampled_from(sorted(set(ASCII_EXTENSION + "_`\x7f@$ a\n\r\x0c\u20ac\u0394\u00e9\u0436"))),
+               max_size=400),
+       st.integers(2, 200))
+def test_extension_dense_text_agrees_with_twin(text: str, multi: int) -> None:
+    assert COMPILED_SEGMENT is not None
+    for force in (False, True):
+        limits = (max(multi, 160), multi, 70, 67)
+        assert COMPILED_SEGMENT.count(text, force, *limits) == _segment_py.count(text, force, *limits)
+    gsm7 = _segment_py.count(text, False, 160, 153, 70, 67)[0]
+    assert COMPILED_SEGMENT.cuts(text, gsm7, multi) == _segment_py.cuts(text, gsm7, multi)
