@@ -123,6 +123,7 @@ from cmcore._smpp import (
     encode_latin1,
     encode_ucs2,
     sms_parts,
+    sms_parts_many,
 )
 
 from cmcore import rich
@@ -287,4 +288,5 @@ __all__ = [
     "encode_latin1",
     "encode_ucs2",
     "sms_parts",
+    "sms_parts_many",
 ]

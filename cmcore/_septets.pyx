@@ -13,12 +13,28 @@ zero bits (the fill that aligns septets after a user data header, TS 23.040 9.2.
 
 Every function reads a ``str``'s own buffer or a ``bytes``'s own bytes, sizes its output
 before writing it, and checks every table index: no input can read or write out of bounds.
+
+``parts``/``parts_many`` are ``sms_parts()``'s common case in one pass a text: the default
+alphabet, the default capacities, a concatenation element or no header. They build the parts
+themselves (writing the part class's ``__slots__`` members, found and checked once), and
+answer None where the general path must decide (and raise), so that every error stays
+``_smpp``'s. A part holds only ints, bytes, str and None, so it and the tuple of parts are
+left out of the cycle collector's lists, as CPython does for such tuples itself. SWAR (SIMD
+within a register) tests eight ASCII characters at once for ones whose septet is their own
+code, and packs eight septets into seven octets in one word.
 """
 
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_Check, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
-from cpython.unicode cimport PyUnicode_Check
-from libc.stdint cimport uint8_t, uint16_t, uint32_t
+from cpython.long cimport PyLong_AsLong, PyLong_CheckExact
+from cpython.mem cimport PyMem_Free, PyMem_Malloc
+from cpython.object cimport PyObject
+from cpython.ref cimport Py_DECREF, Py_INCREF
+from cpython.tuple cimport PyTuple_New, PyTuple_SET_ITEM
+from cpython.type cimport PyType_Check
+from cpython.unicode cimport PyUnicode_Check, PyUnicode_Substring
+from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdlib cimport free, malloc
+from libc.string cimport memcpy
 
 from cmcore import _gsm7, _gsm7_national
 
@@ -34,8 +50,101 @@ cdef extern from "Python.h":
         PyUnicode_4BYTE_KIND
     Py_ssize_t PY_SSIZE_T_MAX
 
+cdef extern from *:
+    """
+    #include "structmember.h"
+    #if (defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__) || defined(_MSC_VER)
+    #define CMCORE_LE 1
+    #else
+    #define CMCORE_LE 0
+    #endif
+    #ifdef Py_TPFLAGS_MANAGED_DICT
+    #define CMCORE_MANAGED_DICT Py_TPFLAGS_MANAGED_DICT
+    #else
+    #define CMCORE_MANAGED_DICT 0
+    #endif
+    /* Eight octets as a little-endian word, and back, whatever the machine's byte order. */
+    static inline uint64_t cmcore_load_le(const uint8_t* p) {
+        uint64_t x = 0;
+    #if CMCORE_LE
+        memcpy(&x, p, 8);
+    #else
+        int k;
+        for (k = 7; k >= 0; k--) x = (x << 8) | p[k];
+    #endif
+        return x;
+    }
+    static inline void cmcore_store_le(uint8_t* p, uint64_t x, int octets) {
+    #if CMCORE_LE
+        if (octets == 8) { memcpy(p, &x, 8); return; }
+    #endif
+        int k;
+        for (k = 0; k < octets; k++) { p[k] = (uint8_t)(x & 0xFF); x >>= 8; }
+    }
+    /* Where an instance of ``cls`` keeps the writable object member ``descr``, or -1 where
+       ``descr`` is not one of ``cls``'s own layout (then nothing is written through it). */
+    static Py_ssize_t cmcore_member_offset(PyObject* descr, PyObject* cls) {
+        PyMemberDef* m;
+        PyTypeObject* t = (PyTypeObject*)cls;
+        if (Py_TYPE(descr) != &PyMemberDescr_Type || t->tp_new == NULL) return -1;
+        m = ((PyMemberDescrObject*)descr)->d_member;
+        if (m->type != T_OBJECT_EX || (m->flags & READONLY)) return -1;
+        if (!PyType_IsSubtype(t, ((PyDescrObject*)descr)->d_type)) return -1;
+        if (m->offset < (Py_ssize_t)sizeof(PyObject) ||
+            m->offset > t->tp_basicsize - (Py_ssize_t)sizeof(PyObject*)) return -1;
+        return m->offset;
+    }
+    /* A new instance of exactly ``cls`` (a type whose offsets were checked), __init__ not run. */
+    static PyObject* cmcore_new(PyObject* cls, PyObject* args) {
+        PyTypeObject* t = (PyTypeObject*)cls;
+        PyObject* obj;
+        if (t->tp_new == PyBaseObject_Type.tp_new && t->tp_alloc != NULL &&
+                !(t->tp_flags & (Py_TPFLAGS_IS_ABSTRACT | CMCORE_MANAGED_DICT)))
+            obj = t->tp_alloc(t, 0);  /* what object.__new__(cls) does, its checks made */
+        else
+            obj = t->tp_new(t, args, NULL);
+        if (obj != NULL && Py_TYPE(obj) != t) {
+            Py_DECREF(obj);
+            PyErr_SetString(PyExc_TypeError, "parts(): the part class made an instance of another class");
+            return NULL;
+        }
+        return obj;
+    }
+    /* Leave ``obj`` out of the cycle collector's lists: done only for a part, whose members
+       are ints, bytes, str and None, and for the tuple of such parts, neither of which can be
+       in a cycle (CPython untracks such tuples itself, at their first collection). */
+    static void cmcore_untrack(PyObject* obj) {
+        if (PyObject_IS_GC(obj)) PyObject_GC_UnTrack(obj);
+    }
+    /* A list of the ``n`` objects ``items`` holds references to, which it takes over. */
+    static PyObject* cmcore_list_of(PyObject** items, Py_ssize_t n) {
+        Py_ssize_t k;
+        PyObject* list = PyList_New(n);
+        if (list == NULL) return NULL;
+        for (k = 0; k < n; k++) PyList_SET_ITEM(list, k, items[k]);
+        return list;
+    }
+    /* Set the member at ``offset`` (checked by cmcore_member_offset) of ``obj``. */
+    static void cmcore_put(PyObject* obj, Py_ssize_t offset, PyObject* value) {
+        PyObject** slot = (PyObject**)((char*)obj + offset);
+        PyObject* old = *slot;
+        Py_INCREF(value);
+        *slot = value;
+        Py_XDECREF(old);
+    }
+    """
+    uint64_t load_le "cmcore_load_le"(const uint8_t* p) noexcept nogil
+    void store_le "cmcore_store_le"(uint8_t* p, uint64_t x, int octets) noexcept nogil
+    Py_ssize_t member_offset "cmcore_member_offset"(object descr, object cls)
+    object new_part "cmcore_new"(object cls, object args)
+    void put "cmcore_put"(object obj, Py_ssize_t offset, object value)
+    void untrack "cmcore_untrack"(object obj)
+    list list_of "cmcore_list_of"(PyObject** items, Py_ssize_t n)
+
 cdef enum:
     TABLES = 14
+    MAX_PARTS = 255  # _gsm7.MAX_PARTS: the concatenation element counts parts in one octet
+    MAX_CUTS = MAX_PARTS - 1
     MAX_PAGES = 128
     ESC = 0x1B
     CR = 0x0D
@@ -50,7 +159,15 @@ cdef bint HAS_SINGLE[TABLES]
 cdef uint8_t PAGES[MAX_PAGES][256]
 cdef uint8_t LOCK_PAGE[TABLES][256]
 cdef uint8_t SINGLE_PAGE[TABLES][256]
+# Code point -> default-alphabet septet for table pair (0, 0), in one look: the basic table's
+# septet, or 0x80 | the extension table's code, or ABSENT.
+cdef uint8_t DEFAULT[65536]
 cdef int _pages_used = 1  # page 0 stays empty
+
+# SWAR constants: a byte repeated over a 64-bit word.
+cdef uint64_t ONES = 0x0101010101010101ULL
+cdef uint64_t HIGH = 0x8080808080808080ULL
+cdef uint64_t LOW7 = 0x7F7F7F7F7F7F7F7FULL
 
 
 cdef int _put(uint8_t* page_index, uint32_t c, int septet) except -1:
@@ -140,11 +257,118 @@ cdef inline int _cost(uint32_t c, const uint8_t* lock, const uint8_t* single,
     return 2 if code[0] != ABSENT else 0
 
 
+def _fill_default() -> None:
+    cdef int i, cost
+    cdef uint8_t code
+    for i in range(65536):
+        cost = _cost(i, LOCK_PAGE[0], SINGLE_PAGE[0], &code)
+        DEFAULT[i] = ABSENT if cost == 0 else code | (0x80 if cost == 2 else 0)
+        if cost == 2 and DEFAULT[i] == ABSENT:
+            raise ValueError("an extension character's code is 0x7F")
+
+_fill_default()
+
+
 cdef object _check_str(object text):
     if not PyUnicode_Check(text):  # the type's flag, not a __class__ an object may fake
         raise TypeError(f"text must be str, not {type(text).__name__}")
     PyUnicode_READY(text)
     return text
+
+
+cdef inline bint _own_word(uint64_t x) noexcept nogil:
+    """True when each of 8 octets is a character whose default-alphabet septet is its own
+    code: 0x20-0x23, 0x25-0x3F, 0x41-0x5A, 0x61-0x7A (space, digits, letters, most
+    punctuation; not ``$ @ [ \\ ] ^ _ `` ` or ``{ | } ~``)."""
+    cdef uint64_t below = (x - ONES * 0x20) & ~x & HIGH
+    cdef uint64_t low = x & LOW7
+    cdef uint64_t between = (ONES * (127 + 0x61) - low) & ~x & (low + ONES * (127 - 0x5A)) & HIGH
+    cdef uint64_t above = ((x + ONES * (127 - 0x7A)) | x) & HIGH
+    cdef uint64_t dollar = x ^ (ONES * 0x24)
+    cdef uint64_t at = x ^ (ONES * 0x40)
+    cdef uint64_t zero = ((dollar - ONES) & ~dollar) | ((at - ONES) & ~at)
+    return (below | between | above | (zero & HIGH)) == 0
+
+
+cdef struct Cuts:
+    Py_ssize_t count                # cuts recorded: parts - 1, while at most MAX_CUTS
+    bint over                       # the text needs more than MAX_PARTS parts
+    Py_ssize_t index[MAX_CUTS]      # where each part after the first starts: a character
+    Py_ssize_t unit[MAX_CUTS]       # and a septet or UTF-16 unit
+
+
+cdef inline void _cut(Cuts* cuts, Py_ssize_t index, Py_ssize_t unit) noexcept nogil:
+    if cuts.count < MAX_CUTS:
+        cuts.index[cuts.count] = index
+        cuts.unit[cuts.count] = unit
+        cuts.count += 1
+    else:
+        cuts.over = True
+
+
+ctypedef fused char_t:
+    uint8_t
+    uint16_t
+    uint32_t
+
+
+cdef Py_ssize_t _default_septets(const char_t* p, Py_ssize_t n, Py_ssize_t capacity, uint8_t* out,
+                                 Cuts* cuts, Py_ssize_t* bad) noexcept nogil:
+    """Write the default-alphabet septets of ``p`` (escapes included) to ``out`` (room for
+    2n + 8) and return how many; ``bad`` is -1, or the first character's index that neither
+    table holds (the septets before it written). Parts of ``capacity`` septets are cut
+    greedily, an escape pair never split, into ``cuts``.
+
+    Eight characters at a time: ASCII ones whose septets are their codes are copied as a
+    word; else their eight looks in ``DEFAULT`` go into one word, written whole when none has
+    bit 7 (an extension character or ABSENT). Any other block is walked a character at a time.
+    """
+    cdef Py_ssize_t i = 0, w = 0, used = 0, end
+    cdef uint32_t c
+    cdef uint8_t v, code
+    cdef int cost, k
+    cdef uint64_t word
+    bad[0] = -1
+    while i < n:
+        end = i + 1
+        if i + 8 <= n and used + 8 <= capacity:
+            if char_t is uint8_t:
+                word = load_le(p + i)
+                if _own_word(word):
+                    store_le(out + w, word, 8)
+                    w += 8
+                    used += 8
+                    i += 8
+                    continue
+            word = 0
+            for k in range(8):
+                c = p[i + k]
+                word |= <uint64_t>(DEFAULT[c] if char_t is not uint32_t or c <= 0xFFFF else ABSENT) << (8 * k)
+            if (word & HIGH) == 0:
+                store_le(out + w, word, 8)
+                w += 8
+                used += 8
+                i += 8
+                continue
+            end = i + 8
+        while i < end:
+            c = p[i]
+            v = DEFAULT[c] if char_t is not uint32_t or c <= 0xFFFF else ABSENT
+            if v == ABSENT:
+                bad[0] = i
+                return w
+            cost = 1 + (v >> 7)
+            code = v & 0x7F
+            if used + cost > capacity:
+                _cut(cuts, i, w)
+                used = cost
+            else:
+                used += cost
+            out[w] = ESC if cost == 2 else code  # written without a branch: the code goes after,
+            out[w + 1] = code                    # where the next septet overwrites it if cost is 1
+            w += cost
+            i += 1
+    return w
 
 
 def encode(object text, long locking, long single):
@@ -160,10 +384,22 @@ def encode(object text, long locking, long single):
     cdef uint8_t code
     if n > PY_SSIZE_T_MAX // 2:
         raise MemoryError("text too long to encode")
-    cdef uint8_t* out = <uint8_t*>malloc(2 * n + 1)
+    cdef uint8_t* out = <uint8_t*>malloc(2 * n + 8)
+    cdef Cuts cuts
+    cdef Py_ssize_t bad
     if out == NULL:
         raise MemoryError()
     try:
+        if locking == 0 and single == 0:
+            cuts.count = 0
+            cuts.over = False
+            if kind == PyUnicode_1BYTE_KIND:
+                w = _default_septets(<const uint8_t*>data, n, PY_SSIZE_T_MAX, out, &cuts, &bad)
+            elif kind == PyUnicode_2BYTE_KIND:
+                w = _default_septets(<const uint16_t*>data, n, PY_SSIZE_T_MAX, out, &cuts, &bad)
+            else:
+                w = _default_septets(<const uint32_t*>data, n, PY_SSIZE_T_MAX, out, &cuts, &bad)
+            return PyBytes_FromStringAndSize(<char*>out, w), bad
         for i in range(n):
             cost = _cost(_read(kind, data, i), lock, shift, &code)
             if cost == 0:
@@ -226,6 +462,50 @@ def decode(object septets, long locking, long single):
         free(out)
 
 
+cdef Py_ssize_t _packed_size(const uint8_t* p, Py_ssize_t n, long fill_bits, bint cr_pad,
+                             bint* extra) noexcept nogil:
+    """The octets that ``n`` septets take after ``fill_bits``; ``extra`` says whether a CR
+    pad septet follows them (TS 23.038 6.1.2.3.1)."""
+    cdef Py_ssize_t bits = fill_bits + 7 * n
+    extra[0] = cr_pad and n > 0 and (bits % 8 == 1 or (bits % 8 == 0 and (p[n - 1] & 0x7F) == CR))
+    bits += 7 * extra[0]
+    return (bits + 7) // 8 if n else 0  # fill bits alone take no octet
+
+
+cdef inline uint64_t _squeeze(uint64_t x) noexcept nogil:
+    """Eight septets, one an octet of a little-endian word, as 56 bits, septet k at bit 7k."""
+    x &= LOW7
+    x = (x & 0x007F007F007F007FULL) | ((x >> 1) & 0x3F803F803F803F80ULL)
+    x = (x & 0x00003FFF00003FFFULL) | ((x >> 2) & 0x0FFFC0000FFFC000ULL)
+    return (x & 0x000000000FFFFFFFULL) | ((x >> 4) & 0x00FFFFFFF0000000ULL)
+
+
+cdef void _pack_into(const uint8_t* p, Py_ssize_t n, long fill_bits, bint extra, uint8_t* out,
+                     Py_ssize_t size) noexcept nogil:
+    """Pack ``n`` septets (and a CR pad if ``extra``) after ``fill_bits`` into ``size`` octets
+    (``_packed_size``'s): eight septets a word, then one at a time."""
+    cdef uint64_t acc = 0
+    cdef int held = fill_bits
+    cdef Py_ssize_t i = 0, w = 0
+    while i + 8 <= n:  # 8 septets = 56 bits: ``held`` (< 8) is the same after each word
+        acc |= _squeeze(load_le(p + i)) << held
+        store_le(out + w, acc, 8 if w + 8 <= size else 7)
+        acc >>= 56
+        w += 7
+        i += 8
+    while i < n + extra:
+        acc |= <uint64_t>((p[i] if i < n else CR) & 0x7F) << held
+        held += 7
+        while held >= 8:
+            out[w] = acc & 0xFF
+            w += 1
+            acc >>= 8
+            held -= 8
+        i += 1
+    if held and w < size:
+        out[w] = acc & 0xFF
+
+
 def pack(object septets, long fill_bits, bint cr_pad):
     """Return ``septets`` packed 7 bits each, LSB first, after ``fill_bits`` zero bits.
 
@@ -237,31 +517,14 @@ def pack(object septets, long fill_bits, bint cr_pad):
         raise TypeError(f"septets must be bytes, not {type(septets).__name__}")
     if not 0 <= fill_bits <= 6:
         raise ValueError(f"fill_bits must be 0-6, not {fill_bits}")
-    cdef Py_ssize_t n = PyBytes_GET_SIZE(septets), i, bits, size
+    cdef Py_ssize_t n = PyBytes_GET_SIZE(septets), size
     cdef const uint8_t* p = <const uint8_t*>PyBytes_AS_STRING(septets)
     if n > (PY_SSIZE_T_MAX - 16) // 8:
         raise MemoryError("too many septets to pack")
-    cdef bint extra = False
-    if cr_pad and n:
-        bits = fill_bits + 7 * n
-        extra = bits % 8 == 1 or (bits % 8 == 0 and (p[n - 1] & 0x7F) == CR)
-    bits = fill_bits + 7 * (n + extra)
-    size = (bits + 7) // 8 if n else 0  # fill bits alone take no octet
+    cdef bint extra
+    size = _packed_size(p, n, fill_bits, cr_pad, &extra)
     result = PyBytes_FromStringAndSize(NULL, size)
-    cdef uint8_t* out = <uint8_t*>PyBytes_AS_STRING(result)
-    cdef uint32_t acc = 0
-    cdef int held = fill_bits
-    cdef Py_ssize_t w = 0
-    for i in range(n + extra):
-        acc |= <uint32_t>((p[i] if i < n else CR) & 0x7F) << held
-        held += 7
-        while held >= 8:
-            out[w] = acc & 0xFF
-            w += 1
-            acc >>= 8
-            held -= 8
-    if held:
-        out[w] = acc & 0xFF
+    _pack_into(p, n, fill_bits, extra, <uint8_t*>PyBytes_AS_STRING(result), size)
     return result
 
 
@@ -350,3 +613,324 @@ def cuts(object text, long locking, long single, Py_ssize_t capacity):
             used += cost
     out.append(n)
     return out
+
+
+# --- sms_parts()'s common case ---------------------------------------------------------------
+
+if _gsm7.MAX_PARTS != MAX_PARTS:
+    raise ImportError("septet kernel: _gsm7.MAX_PARTS is not the kernel's")
+# Capacities (TS 23.040 9.2.3.24.1): one part, then each part beside an 8- or 16-bit
+# reference's concatenation element.
+cdef Py_ssize_t GSM_SINGLE = _gsm7.GSM7_SINGLE, UCS2_SINGLE = _gsm7.UCS2_SINGLE
+cdef Py_ssize_t GSM_MULTI[2]
+cdef Py_ssize_t UCS2_MULTI[2]
+GSM_MULTI[:] = [_gsm7.GSM7_MULTI, _gsm7.GSM7_MULTI_16BIT_REF]
+UCS2_MULTI[:] = [_gsm7.UCS2_MULTI, _gsm7.UCS2_MULTI_16BIT_REF]
+
+# The part class's members, in this order: where each is kept, found once for each class.
+FIELDS = ("data_coding", "esm_class", "udh", "payload", "short_message", "text",
+          "sar_msg_ref_num", "sar_total_segments", "sar_segment_seqnum")
+cdef enum:
+    N_FIELDS = 9
+cdef Py_ssize_t _offsets[N_FIELDS]
+cdef object _bound = None  # the class _offsets belong to
+cdef tuple _NO_ARGS = ()
+cdef bytes _NO_UDH = b""
+cdef object _GSM7_DC = 0, _UCS2_DC = 8, _NO_ESM = 0, _UDHI = 0x40
+
+
+cdef int _bind(object cls, Py_ssize_t* offsets) except -1:
+    """Fill ``offsets`` with where an instance of ``cls`` keeps each of ``FIELDS``; a
+    ``TypeError`` unless every one is a writable ``__slots__`` member of its layout."""
+    global _bound
+    cdef Py_ssize_t i, found
+    if cls is not _bound:
+        if not PyType_Check(cls):
+            raise TypeError(f"parts(): cls must be a class, not {type(cls).__name__}")
+        where = []
+        for name in FIELDS:
+            descr = None
+            for klass in (<type>cls).__mro__:
+                descr = (<type>klass).__dict__.get(name)
+                if descr is not None:
+                    break
+            found = member_offset(descr, cls) if descr is not None else -1
+            if found < 0:
+                raise TypeError(f"parts(): {(<type>cls).__name__}.{name} is not a __slots__ member")
+            where.append(found)
+        for i in range(N_FIELDS):  # no Python code runs from here to _bound's update
+            offsets[i] = _offsets[i] = where[i]
+        _bound = cls  # assigned before the old class is released
+        return 0
+    for i in range(N_FIELDS):  # _bound is cls: no Python code ran since the test
+        offsets[i] = _offsets[i]
+    return 0
+
+
+cdef long _reference(object reference, bint ref16) except -2:
+    """The reference, -1 for None, -3 (no error set) for what ``sms_parts()`` must refuse."""
+    if reference is None:
+        return -1
+    if not PyLong_CheckExact(reference) or not 0 <= reference <= (0xFFFF if ref16 else 0xFF):
+        return -3
+    return PyLong_AsLong(reference)
+
+
+cdef Py_ssize_t _ucs2_units(const char_t* p, Py_ssize_t n, Py_ssize_t capacity, Cuts* cuts) noexcept nogil:
+    """The UTF-16 units of ``p``, cut greedily into parts of ``capacity`` (a surrogate pair
+    never split); -1 for a lone surrogate, which UTF-16 cannot carry."""
+    cdef Py_ssize_t i, units = 0, used = 0
+    cdef uint32_t c
+    cdef int cost
+    for i in range(n):
+        c = p[i]
+        if char_t is not uint8_t and 0xD800 <= c <= 0xDFFF:
+            return -1
+        cost = 2 if char_t is uint32_t and c > 0xFFFF else 1
+        if used + cost > capacity:
+            _cut(cuts, i, units)
+            used = cost
+        else:
+            used += cost
+        units += cost
+    return units
+
+
+cdef void _utf16be(const char_t* p, Py_ssize_t start, Py_ssize_t end, uint8_t* out) noexcept nogil:
+    cdef Py_ssize_t i, w = 0
+    cdef uint32_t c
+    for i in range(start, end):
+        c = p[i]
+        if char_t is uint32_t and c > 0xFFFF:
+            c -= 0x10000
+            out[w] = 0xD8 | (c >> 18)
+            out[w + 1] = (c >> 10) & 0xFF
+            out[w + 2] = 0xDC | ((c >> 8) & 0x03)
+            out[w + 3] = c & 0xFF
+            w += 4
+        else:
+            out[w] = c >> 8
+            out[w + 1] = c & 0xFF
+            w += 2
+
+
+cdef object _ucs2_payload(int kind, const void* data, Py_ssize_t start, Py_ssize_t end, Py_ssize_t units):
+    result = PyBytes_FromStringAndSize(NULL, 2 * units)
+    cdef uint8_t* out = <uint8_t*>PyBytes_AS_STRING(result)
+    if kind == PyUnicode_1BYTE_KIND:
+        _utf16be(<const uint8_t*>data, start, end, out)
+    elif kind == PyUnicode_2BYTE_KIND:
+        _utf16be(<const uint16_t*>data, start, end, out)
+    else:
+        _utf16be(<const uint32_t*>data, start, end, out)
+    return result
+
+
+cdef object _septet_payload(const uint8_t* septets, Py_ssize_t count, bint packed, long fill_bits):
+    if not packed:
+        return PyBytes_FromStringAndSize(<const char*>septets, count)
+    cdef bint extra
+    cdef Py_ssize_t size = _packed_size(septets, count, fill_bits, True, &extra)
+    result = PyBytes_FromStringAndSize(NULL, size)
+    _pack_into(septets, count, fill_bits, extra, <uint8_t*>PyBytes_AS_STRING(result), size)
+    return result
+
+
+cdef object _joined(bytes udh, bytes payload):
+    cdef Py_ssize_t a = PyBytes_GET_SIZE(udh), b = PyBytes_GET_SIZE(payload)
+    if a == 0:
+        return payload
+    result = PyBytes_FromStringAndSize(NULL, a + b)
+    cdef char* out = PyBytes_AS_STRING(result)
+    memcpy(out, PyBytes_AS_STRING(udh), a)
+    memcpy(out + a, PyBytes_AS_STRING(payload), b)
+    return result
+
+
+cdef object _udh(long reference, bint ref16, Py_ssize_t total, Py_ssize_t seq):
+    """The concatenation element (IEI 0x00, or 0x08 with a 16-bit reference), with its
+    header's length octet."""
+    cdef uint8_t h[7]
+    if ref16:
+        h[0], h[1], h[2], h[3], h[4], h[5], h[6] = 6, 0x08, 4, reference >> 8, reference & 0xFF, total, seq
+        return PyBytes_FromStringAndSize(<char*>h, 7)
+    h[0], h[1], h[2], h[3], h[4], h[5] = 5, 0x00, 3, reference & 0xFF, total, seq
+    return PyBytes_FromStringAndSize(<char*>h, 6)
+
+
+cdef object _part(object cls, const Py_ssize_t* offsets, bint gsm7, bytes udh, bytes payload, object text):
+    part = new_part(cls, _NO_ARGS)
+    put(part, offsets[0], _GSM7_DC if gsm7 else _UCS2_DC)
+    put(part, offsets[1], _UDHI if PyBytes_GET_SIZE(udh) else _NO_ESM)
+    put(part, offsets[2], udh)
+    put(part, offsets[3], payload)
+    put(part, offsets[4], _joined(udh, payload))
+    put(part, offsets[5], text)
+    put(part, offsets[6], None)
+    put(part, offsets[7], None)
+    put(part, offsets[8], None)
+    untrack(part)
+    return part
+
+
+cdef struct Scratch:
+    uint8_t* septets  # room for 2n + 8 septets: a text's own, or ``spare``
+    uint8_t* heap     # malloc'd room kept across the texts of a batch, or NULL
+    Py_ssize_t room   # its size
+    uint8_t spare[1032]
+
+
+cdef uint8_t* _room(Scratch* s, Py_ssize_t n) except NULL:
+    """Room for the septets of a text of ``n`` characters."""
+    cdef Py_ssize_t need = 2 * n + 8
+    if need <= <Py_ssize_t>sizeof(s.spare):
+        return s.spare
+    if need > s.room:
+        free(s.heap)
+        s.heap = <uint8_t*>malloc(need)
+        s.room = need if s.heap != NULL else 0
+        if s.heap == NULL:
+            raise MemoryError()
+    return s.heap
+
+
+cdef object _one(object text, object cls, const Py_ssize_t* offsets, long reference, bint ref16,
+                 bint packed, Scratch* scratch):
+    """The parts of one text as a tuple, or None where ``sms_parts()``'s general path must
+    answer: a lone surrogate, more than 255 parts, a multipart text without a reference."""
+    PyUnicode_READY(text)
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), units = 0, bad, k, total, start, end, a, b
+    cdef int kind = PyUnicode_KIND(text)
+    cdef const void* data = PyUnicode_DATA(text)
+    cdef Cuts cuts
+    cdef uint8_t* septets = NULL
+    cdef bint gsm7 = True
+    if n > PY_SSIZE_T_MAX // 4:
+        return None
+    cuts.count = 0
+    cuts.over = False
+    if kind != PyUnicode_4BYTE_KIND:  # a 4-byte text holds an astral character: not GSM-7
+        septets = _room(scratch, n)
+        if kind == PyUnicode_1BYTE_KIND:
+            units = _default_septets(<const uint8_t*>data, n, GSM_MULTI[ref16], septets, &cuts, &bad)
+        else:
+            units = _default_septets(<const uint16_t*>data, n, GSM_MULTI[ref16], septets, &cuts, &bad)
+        gsm7 = bad < 0
+    else:
+        gsm7 = False
+    if not gsm7:
+        cuts.count = 0
+        cuts.over = False
+        if kind == PyUnicode_1BYTE_KIND:
+            units = _ucs2_units(<const uint8_t*>data, n, UCS2_MULTI[ref16], &cuts)
+        elif kind == PyUnicode_2BYTE_KIND:
+            units = _ucs2_units(<const uint16_t*>data, n, UCS2_MULTI[ref16], &cuts)
+        else:
+            units = _ucs2_units(<const uint32_t*>data, n, UCS2_MULTI[ref16], &cuts)
+        if units < 0:
+            return None
+    if units <= (GSM_SINGLE if gsm7 else UCS2_SINGLE):
+        payload = (_septet_payload(septets, units, packed, 0) if gsm7
+                   else _ucs2_payload(kind, data, 0, n, units))
+        result = PyTuple_New(1)
+        part = _part(cls, offsets, gsm7, _NO_UDH, payload, PyUnicode_Substring(text, 0, n))
+        Py_INCREF(part)
+        PyTuple_SET_ITEM(result, 0, part)
+        untrack(result)
+        return result
+    if cuts.over or reference < 0:
+        return None
+    total = cuts.count + 1
+    result = PyTuple_New(total)
+    for k in range(total):
+        start = 0 if k == 0 else cuts.index[k - 1]
+        end = n if k == total - 1 else cuts.index[k]
+        a = 0 if k == 0 else cuts.unit[k - 1]
+        b = units if k == total - 1 else cuts.unit[k]
+        udh = _udh(reference, ref16, total, k + 1)
+        # a 6-octet header is 48 bits: one fill bit aligns the septets (TS 23.038 6.1.2.1.1)
+        payload = (_septet_payload(septets + a, b - a, packed, 0 if ref16 else 1) if gsm7
+                   else _ucs2_payload(kind, data, start, end, b - a))
+        part = _part(cls, offsets, gsm7, udh, payload, PyUnicode_Substring(text, start, end))
+        Py_INCREF(part)
+        PyTuple_SET_ITEM(result, k, part)
+    untrack(result)
+    return result
+
+
+def parts(object text, object cls, object reference, object ref16, bint packed):
+    """Return ``sms_parts(text, reference=, ref16=, packed=)`` with the default tables and
+    capacities and a UDH, its parts made as instances of ``cls`` (a class whose ``FIELDS``
+    are ``__slots__`` members); or None where that call would raise, or takes another path:
+    a non-``str`` text, a ``ref16`` that is not a bool, a bad reference, a lone surrogate, a
+    multipart text without a reference, more than 255 parts. ``TypeError`` for such a ``cls``.
+    """
+    cdef Py_ssize_t offsets[N_FIELDS]
+    cdef Scratch scratch
+    _bind(cls, offsets)
+    if not PyUnicode_Check(text) or (ref16 is not True and ref16 is not False):
+        return None
+    cdef bint r16 = ref16 is True
+    cdef long ref = _reference(reference, r16)
+    if ref < -1:
+        return None
+    scratch.heap = NULL
+    scratch.room = 0
+    try:
+        return _one(text, cls, offsets, ref, r16, packed, &scratch)
+    finally:
+        free(scratch.heap)
+
+
+def parts_many(object texts, object cls, object references, object ref16, bint packed):
+    """Return ``(found, stop)``: ``parts()`` of each of ``texts`` (a list) with the reference
+    at the same index of ``references`` (a list as long, or None), up to the first text that
+    ``parts()`` answers None for, whose index is ``stop`` (-1 when there is none)."""
+    cdef Py_ssize_t offsets[N_FIELDS]
+    cdef Scratch scratch
+    cdef Py_ssize_t i, n
+    cdef long ref = -1
+    _bind(cls, offsets)
+    if type(texts) is not list:
+        raise TypeError(f"parts_many(): texts must be a list, not {type(texts).__name__}")
+    if references is not None and type(references) is not list:
+        raise TypeError(f"parts_many(): references must be a list or None, not {type(references).__name__}")
+    cdef tuple items = tuple(texts)  # a list could change under a finalizer that runs mid-loop
+    cdef tuple refs = tuple(references) if references is not None else None
+    n = len(items)
+    if refs is not None and len(refs) != n:
+        raise ValueError(f"parts_many(): {len(refs)} references for {n} texts")
+    if ref16 is not True and ref16 is not False:
+        return [], 0 if n else -1
+    cdef bint r16 = ref16 is True
+    cdef Py_ssize_t count = 0, stop = -1
+    # The results wait in a C array, which the cycle collector does not walk again and again
+    # as a growing list, until they go into the list at the end.
+    cdef PyObject** held = <PyObject**>PyMem_Malloc(max(n, 1) * sizeof(PyObject*))
+    if held == NULL:
+        raise MemoryError()
+    scratch.heap = NULL
+    scratch.room = 0
+    try:
+        for i in range(n):
+            text = items[i]
+            if refs is not None:
+                ref = _reference(refs[i], r16)
+            if ref < -1 or not PyUnicode_Check(text):
+                stop = i
+                break
+            one = _one(text, cls, offsets, ref, r16, packed, &scratch)
+            if one is None:
+                stop = i
+                break
+            Py_INCREF(one)
+            held[count] = <PyObject*>one
+            count += 1
+        found = list_of(held, count)
+        count = 0  # the list holds them now
+        return found, stop
+    finally:
+        for i in range(count):
+            Py_DECREF(<object>held[i])
+        PyMem_Free(held)
+        free(scratch.heap)

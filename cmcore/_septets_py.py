@@ -8,6 +8,9 @@ value, never through its overrides, as the compiled kernel reads its buffer.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from types import MemberDescriptorType
+
 from cmcore import _gsm7, _gsm7_national
 
 _ESC = 0x1B
@@ -208,3 +211,154 @@ def cuts(text: str, locking: int, single: int, capacity: int) -> list[int]:
             used += len(code)
     out.append(len(text))
     return out
+
+
+# --- sms_parts()'s common case ---------------------------------------------------------------
+
+_MAX_PARTS = _gsm7.MAX_PARTS
+_GSM_SINGLE, _UCS2_SINGLE = _gsm7.GSM7_SINGLE, _gsm7.UCS2_SINGLE
+_GSM_MULTI = (_gsm7.GSM7_MULTI, _gsm7.GSM7_MULTI_16BIT_REF)
+_UCS2_MULTI = (_gsm7.UCS2_MULTI, _gsm7.UCS2_MULTI_16BIT_REF)
+FIELDS = ("data_coding", "esm_class", "udh", "payload", "short_message", "text",
+          "sar_msg_ref_num", "sar_total_segments", "sar_segment_seqnum")
+_SETTERS: dict[type, tuple[Callable[[object, object], None], ...]] = {}
+
+
+def _setters(cls: object) -> tuple[Callable[[object, object], None], ...]:
+    """Each of ``FIELDS``' member ``__set__``, found once for each class; a ``TypeError``
+    unless every one is a ``__slots__`` member."""
+    if not isinstance(cls, type):
+        raise TypeError(f"parts(): cls must be a class, not {type(cls).__name__}")
+    found = _SETTERS.get(cls)
+    if found is None:
+        setters = []
+        for name in FIELDS:
+            descr = next((k.__dict__[name] for k in cls.__mro__ if name in k.__dict__), None)
+            if type(descr) is not MemberDescriptorType:
+                raise TypeError(f"parts(): {cls.__name__}.{name} is not a __slots__ member")
+            setters.append(descr.__set__)
+        found = _SETTERS[cls] = tuple(setters)
+    return found
+
+
+def _reference(reference: object, ref16: bool) -> int:
+    """The reference, -1 for None, -3 for what ``sms_parts()`` must refuse."""
+    if reference is None:
+        return -1
+    if type(reference) is not int or not 0 <= reference <= (0xFFFF if ref16 else 0xFF):
+        return -3
+    return reference
+
+
+def _udh(reference: int, ref16: bool, total: int, seq: int) -> bytes:
+    if ref16:
+        return bytes((6, 0x08, 4, reference >> 8, reference & 0xFF, total, seq))
+    return bytes((5, 0x00, 3, reference, total, seq))
+
+
+def _new_part(cls: type, setters: tuple[Callable[[object, object], None], ...], gsm7: bool, udh: bytes,
+              payload: bytes, text: str) -> object:
+    part: object = object.__new__(cls)
+    values = (0 if gsm7 else 8, 0x40 if udh else 0, udh, payload, udh + payload if udh else payload, text,
+              None, None, None)
+    for put, value in zip(setters, values):
+        put(part, value)
+    return part
+
+
+def _septet_ends(septets: bytes, capacity: int) -> list[int]:
+    """Where each part's septets end when cut greedily, an escape pair never split: an escape
+    in the kernel's own septets always leads a pair (the single shift table has no 0x1B)."""
+    ends: list[int] = []
+    start = 0
+    while len(septets) - start > capacity:
+        end = start + capacity
+        end -= septets[end - 1] == _ESC
+        ends.append(end)
+        start = end
+    return [*ends, len(septets)]
+
+
+def _unit_ends(octets: bytes, capacity: int) -> list[int]:
+    """Where each part's UTF-16BE octets end when cut greedily at ``capacity`` units, a
+    surrogate pair never split (a high surrogate's first octet is 0xD8-0xDB)."""
+    ends: list[int] = []
+    start = 0
+    while len(octets) - start > 2 * capacity:
+        end = start + 2 * capacity
+        end -= 2 * (0xD8 <= octets[end - 2] <= 0xDB)
+        ends.append(end)
+        start = end
+    return [*ends, len(octets)]
+
+
+def _one(text: str, cls: type, setters: tuple[Callable[[object, object], None], ...], reference: int,
+         ref16: bool, packed: bool) -> tuple[object, ...] | None:
+    septets, bad = encode(text, 0, 0)
+    gsm7 = bad < 0
+    if not gsm7:
+        try:
+            septets = text.encode("utf-16-be")
+        except UnicodeEncodeError:
+            return None  # a lone surrogate
+    units = len(septets) // (1 if gsm7 else 2)
+    if units <= (_GSM_SINGLE if gsm7 else _UCS2_SINGLE):
+        payload = pack(septets, 0, True) if packed and gsm7 else septets
+        return (_new_part(cls, setters, gsm7, b"", payload, text),)
+    cuts = _septet_ends(septets, _GSM_MULTI[ref16]) if gsm7 else _unit_ends(septets, _UCS2_MULTI[ref16])
+    if len(cuts) > _MAX_PARTS or reference < 0:
+        return None
+    out = []
+    for seq, (start, end) in enumerate(zip([0, *cuts], cuts), 1):
+        payload = septets[start:end]
+        if gsm7:
+            piece = text[start - septets.count(b"\x1b", 0, start):end - septets.count(b"\x1b", 0, end)]
+            payload = pack(payload, 0 if ref16 else 1, True) if packed else payload
+        else:
+            piece = payload.decode("utf-16-be")
+        out.append(_new_part(cls, setters, gsm7, _udh(reference, ref16, len(cuts), seq), payload, piece))
+    return tuple(out)
+
+
+def parts(text: str, cls: type, reference: int | None, ref16: bool, packed: bool) -> tuple[object, ...] | None:
+    """Return ``sms_parts(text, reference=, ref16=, packed=)`` with the default tables and
+    capacities and a UDH, its parts made as instances of ``cls`` (a class whose ``FIELDS``
+    are ``__slots__`` members); or None where that call would raise, or takes another path:
+    a non-``str`` text, a ``ref16`` that is not a bool, a bad reference, a lone surrogate, a
+    multipart text without a reference, more than 255 parts. ``TypeError`` for such a ``cls``.
+    """
+    setters = _setters(cls)
+    if not issubclass(type(text), str) or (ref16 is not True and ref16 is not False):
+        return None
+    ref = _reference(reference, ref16)
+    if ref < -1:
+        return None
+    return _one(_exact(text), cls, setters, ref, ref16, bool(packed))
+
+
+def parts_many(texts: list[str], cls: type, references: list[int | None] | None, ref16: bool,
+               packed: bool) -> tuple[list[tuple[object, ...]], int]:
+    """Return ``(found, stop)``: ``parts()`` of each of ``texts`` (a list) with the reference
+    at the same index of ``references`` (a list as long, or None), up to the first text that
+    ``parts()`` answers None for, whose index is ``stop`` (-1 when there is none)."""
+    setters = _setters(cls)
+    if type(texts) is not list:
+        raise TypeError(f"parts_many(): texts must be a list, not {type(texts).__name__}")
+    if references is not None and type(references) is not list:
+        raise TypeError(f"parts_many(): references must be a list or None, not {type(references).__name__}")
+    items = tuple(texts)
+    refs = tuple(references) if references is not None else None
+    if refs is not None and len(refs) != len(items):
+        raise ValueError(f"parts_many(): {len(refs)} references for {len(items)} texts")
+    found: list[tuple[object, ...]] = []
+    if ref16 is not True and ref16 is not False:
+        return found, 0 if items else -1
+    packed = bool(packed)
+    for i, text in enumerate(items):
+        ref = -1 if refs is None else _reference(refs[i], ref16)
+        one = None if ref < -1 or not issubclass(type(text), str) else _one(_exact(text), cls, setters, ref,
+                                                                              ref16, packed)
+        if one is None:
+            return found, i
+        found.append(one)
+    return found, -1

@@ -19,8 +19,9 @@ Nothing here invents a reference: a multipart text needs the caller's.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Literal
 
 from cmcore import _gsm7_national, _national
@@ -29,7 +30,7 @@ from cmcore._sms import DEFAULT_LIMITS, LIMITS_16BIT_REF, MAX_PARTS, Encoding, P
 from cmcore._smpp_cut import cluster_cuts
 
 __all__ = ["SmsPart", "decode_gsm7", "decode_latin1", "decode_ucs2", "encode_gsm7", "encode_latin1",
-           "encode_ucs2", "sms_parts"]
+           "encode_ucs2", "sms_parts", "sms_parts_many"]
 
 _CR = 0x0D
 _UDHI = 0x40
@@ -392,6 +393,19 @@ def sms_parts(
     the text, ``PartsLimitError`` past 255 parts, ``PayloadError`` for a ``message_payload``
     beyond 65535 octets, ``ImportError`` for ``graphemes=True`` without ``regex``.
     """
+    if (limits is DEFAULT_LIMITS and transport == "udh" and locking is None and single is None and encoding is None
+            and not languages and not graphemes):
+        found: tuple[SmsPart, ...] | None = _national.septets.parts(text, SmsPart, reference, ref16, packed)
+        if found is not None:  # the common case, in one pass of the kernel; else it raises below
+            return found
+    return _sms_parts(text, reference, ref16, packed, languages, locking, single, encoding, limits, transport,
+                      graphemes)
+
+
+def _sms_parts(text: str, reference: int | None, ref16: bool, packed: bool, languages: Sequence[str],
+               locking: int | None, single: int | None, encoding: Encoding | None, limits: PartLimits,
+               transport: str, graphemes: bool) -> tuple[SmsPart, ...]:
+    """``sms_parts()`` the general way: every option, and every error."""
     text = _plain_text(text, "sms_parts")
     _check_options(reference, ref16, transport, encoding)
     tables = None if locking is None and single is None else _tables(locking, single, "sms_parts")
@@ -424,3 +438,80 @@ def _whole(text: str, plan: _Plan, packed: bool, encoded: bytes) -> SmsPart:
         raise PayloadError(f"sms_parts(): {len(part.short_message)} octets exceed the {_MESSAGE_PAYLOAD_MAX} "
                            "a message_payload TLV holds", code=304, location="body")
     return part
+
+
+def sms_parts_many(
+    texts: Iterable[str],
+    /,
+    *,
+    references: Sequence[int] | None = None,
+    ref16: bool = False,
+    packed: bool = False,
+    languages: Sequence[str] = (),
+    locking: int | None = None,
+    single: int | None = None,
+    encoding: Encoding | None = None,
+    limits: PartLimits = DEFAULT_LIMITS,
+    transport: Literal["udh", "sar", "payload"] = "udh",
+    graphemes: bool = False,
+) -> list[tuple[SmsPart, ...]]:
+    """Return the parts of each text, in order, the loop inside the kernel.
+
+    Items equal ``[sms_parts(t, reference=r, ...) for t, r in zip(texts, references)]``, the
+    other options the same for every text; without ``references`` each text has none, so a
+    multipart one is an error. Raises ``TypeError`` for a ``str`` in place of ``texts`` or
+    ``references`` and ``ValueError`` when ``references`` is not one a text; for the first text
+    that fails, what ``sms_parts()`` raises, located at ``texts[i]`` (a ``PayloadError``'s
+    ``location``, else the start of the message).
+    """
+    items, refs = _batch(texts, references)
+    one = partial(sms_parts, ref16=ref16, packed=packed, languages=languages, locking=locking, single=single,
+                  encoding=encoding, limits=limits, transport=transport, graphemes=graphemes)
+    fast = (limits is DEFAULT_LIMITS and transport == "udh" and locking is None and single is None
+            and encoding is None and not languages and not graphemes)
+    out: list[tuple[SmsPart, ...]] = []
+    start = 0
+    while start < len(items):
+        if fast:
+            rest = items[start:] if start else items
+            found, stop = _national.septets.parts_many(rest, SmsPart, refs[start:] if refs and start else refs,
+                                                       ref16, packed)
+            out += found
+            if stop < 0:
+                break
+            start += stop
+        out.append(_located(one, items, refs, start))  # raises, as the kernel found
+        start += 1
+    return out
+
+
+def _batch(texts: Iterable[str], references: Sequence[int] | None) -> tuple[list[str], list[int] | None]:
+    if isinstance(texts, (str, bytes)):
+        raise TypeError(f"sms_parts_many() argument 'texts' must be an iterable of str, not {type(texts).__name__}")
+    items = texts if type(texts) is list else list(texts)
+    if references is None:
+        return items, None
+    if isinstance(references, str) or not isinstance(references, Iterable):
+        raise TypeError("sms_parts_many() argument 'references' must be a sequence of int or None, not "
+                        f"{type(references).__name__}")
+    refs = references if type(references) is list else list(references)
+    if len(refs) != len(items):
+        raise ValueError(f"sms_parts_many(): {len(refs)} references for {len(items)} texts; give one a text")
+    return items, refs
+
+
+def _located(one: Callable[..., tuple[SmsPart, ...]], items: list[str], refs: list[int] | None,
+             i: int) -> tuple[SmsPart, ...]:
+    """``sms_parts()`` of ``items[i]``, an error it raises located there."""
+    text = items[i]
+    if not issubclass(type(text), str):
+        raise TypeError(f"sms_parts_many() argument 'texts' item {i} must be str, not {type(text).__name__}")
+    try:
+        return one(text, reference=None if refs is None else refs[i])
+    except PayloadError as exc:
+        exc.location = f"texts[{i}]"
+        raise
+    except (TypeError, ValueError) as exc:
+        if type(exc) in (TypeError, ValueError):  # a bad option or reference: say where
+            raise type(exc)(f"texts[{i}]: {exc}") from None
+        raise

@@ -15,6 +15,7 @@ Other hex here is worked out by hand in the comments.
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Iterator
 from types import ModuleType
 
@@ -23,7 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cmcore
-from cmcore import EncodingError, PayloadError, _national, _septets_py
+from cmcore import EncodingError, PayloadError, SmsPart, _national, _septets_py, _smpp
 from cmcore._gsm7 import BASIC, EXTENSION
 from cmcore._gsm7_national import LOCKING, SINGLE
 from conftest import compiled, examples
@@ -285,3 +286,209 @@ def test_kernels_are_memory_safe_on_odd_input() -> None:
             kernel.encode("a", 14, 0)
         big = "a" * 1_000_001 + "\u20ac"
         assert len(kernel.encode(big, 0, 0)[0]) == 1_000_003
+
+
+# --- the kernel's common case: parts() and sms_parts_many() --------------------------------
+
+def _general(text: str, reference: int | None, ref16: bool, packed: bool) -> object:
+    """What sms_parts' general path answers: its parts, or the type of error it raises."""
+    try:
+        return _smpp._sms_parts(text, reference, ref16, packed, (), None, None, None, cmcore.DEFAULT_LIMITS,
+                                "udh", False)
+    except (ValueError, TypeError) as exc:
+        return type(exc)
+
+
+def _fast(septets: ModuleType, text: str, reference: object, ref16: object, packed: bool) -> object:
+    found = septets.parts(text, SmsPart, reference, ref16, packed)
+    if found is None:
+        return _general(text, reference, ref16, packed)  # type: ignore[arg-type]
+    return found
+
+
+CY = "\u0436"
+BOUNDARY_TEXTS = [
+    "", "a", "a" * 152, "a" * 153, "a" * 159, "a" * 160, "a" * 161, "a" * 306, "a" * 307,
+    "\u20ac" * 80, "\u20ac" * 81, "a" * 151 + "\u20ac" + "a" * 10, "a" * 152 + "\u20ac" + "a" * 10,
+    "a" * 158 + "\u20ac", "a" * 159 + "\u20ac", "\u0394" * 160 + "[", "$@_" * 60,
+    CY * 66, CY * 67, CY * 70, CY * 71, CY * 134, CY * 135, EMOJI * 35, EMOJI * 36,
+    CY * 65 + EMOJI + CY * 5, CY * 66 + EMOJI + CY * 5, CY * 68 + EMOJI, CY * 69 + EMOJI,
+    "a" * 1000 + EMOJI, "caf\u00e9 `", "\x1b", "a\ud800", "\udfff" * 80, "a" * 153 * 255,
+    "a" * (153 * 255 + 1), CY * 67 * 255, CY * (67 * 255 + 1), "a" * 152 * 255 + "a",
+]
+
+
+@pytest.mark.parametrize("text", BOUNDARY_TEXTS, ids=range(len(BOUNDARY_TEXTS)))
+@pytest.mark.parametrize("ref16", [False, True])
+@pytest.mark.parametrize("packed", [False, True])
+def test_fast_parts_are_the_general_ones(septets: ModuleType, text: str, ref16: bool, packed: bool) -> None:
+    for reference in (None, 0, 200, 0xFFFF):
+        assert _fast(septets, text, reference, ref16, packed) == _general(text, reference, ref16, packed)
+    general = _general(text, 7, ref16, packed)
+    if isinstance(general, tuple):
+        assert cmcore.sms_parts_many(["a", text], references=[1, 7], ref16=ref16, packed=packed)[1] == general
+    else:
+        with pytest.raises(general):  # type: ignore[call-overload]
+            cmcore.sms_parts_many(["a", text], references=[1, 7], ref16=ref16, packed=packed)
+
+
+def test_fast_parts_boundaries_by_hand() -> None:
+    # 152 septets and an escape pair: the pair goes whole to part 2, which starts ESC 0x65.
+    one, two = cmcore.sms_parts("a" * 152 + "\u20ac" + "a" * 10, reference=3, packed=True)
+    assert cmcore.decode_gsm7(one.payload, fill_bits=1, septets=152) == "a" * 152
+    assert two.text == "\u20ac" + "a" * 10 and two.udh.hex() == "050003030202"
+    # 66 units and a surrogate pair: the pair goes whole to part 2 (67 units; 66 with ref16).
+    assert [len(p.payload) for p in cmcore.sms_parts(CY * 66 + EMOJI + CY * 5, reference=1)] == [132, 14]
+    assert [len(p.text) for p in cmcore.sms_parts(CY * 65 + EMOJI + CY * 5, reference=1, ref16=True)] == [65, 6]
+    (empty,) = cmcore.sms_parts("", packed=True)
+    assert empty == SmsPart(data_coding=0, esm_class=0, udh=b"", payload=b"", short_message=b"", text="")
+    assert len(cmcore.sms_parts("a" * 153 * 255, reference=1)) == 255
+    with pytest.raises(cmcore.PartsLimitError):
+        cmcore.sms_parts("a" * (153 * 255 + 1), reference=1)
+
+
+def test_kernel_built_parts_are_plain_sms_parts() -> None:
+    for text in ("hello", "a" * 200, CY * 100, EMOJI * 40):
+        for part in cmcore.sms_parts(text, reference=9, packed=True):
+            fields = {name: getattr(part, name) for name in _septets_py.FIELDS}
+            made = SmsPart(**fields)
+            assert type(part) is SmsPart and part == made and hash(part) == hash(made)
+            assert repr(part) == repr(made) and pickle.loads(pickle.dumps(part)) == part
+            assert type(part.text) is str and type(part.payload) is bytes
+            with pytest.raises(AttributeError):
+                part.text = "x"  # type: ignore[misc]
+
+
+def test_fast_parts_read_a_str_subclass_by_value() -> None:
+    class Sub(str):
+        def __iter__(self) -> Iterator[str]:
+            raise AssertionError("read through an override")
+
+        def __len__(self) -> int:
+            raise AssertionError("read through an override")
+
+    for text in ("abc", "a" * 200, CY * 80):
+        got = cmcore.sms_parts(Sub(text), reference=2)
+        assert got == cmcore.sms_parts(text, reference=2)
+        assert all(type(p.text) is str for p in got)
+        assert cmcore.sms_parts_many([Sub(text)], references=[2]) == [got]
+
+
+def test_fast_path_errors_are_the_general_ones() -> None:
+    with pytest.raises(EncodingError, match="U\\+D800 at index 1"):
+        cmcore.sms_parts("a\ud800")
+    with pytest.raises(ValueError, match="needs 2 parts"):
+        cmcore.sms_parts("a" * 161)
+    with pytest.raises(ValueError, match="0 to 255"):
+        cmcore.sms_parts("a", reference=True)
+    with pytest.raises(ValueError, match="0 to 255"):
+        cmcore.sms_parts("a", reference=256)
+    with pytest.raises(TypeError, match="ref16"):
+        cmcore.sms_parts("a", ref16=1)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="must be str"):
+        cmcore.sms_parts(b"a")  # type: ignore[arg-type]
+
+
+def test_kernel_parts_refuse_odd_classes_and_arguments(septets: ModuleType) -> None:
+    class NoSlots:
+        pass
+
+    with pytest.raises(TypeError, match="__slots__"):
+        septets.parts("a", NoSlots, None, False, False)
+    with pytest.raises(TypeError, match="class"):
+        septets.parts("a", "SmsPart", None, False, False)
+    assert septets.parts(3, SmsPart, None, False, False) is None
+    assert septets.parts("a", SmsPart, None, 1, False) is None
+    assert septets.parts("a", SmsPart, -1, False, False) is None
+    assert septets.parts("a", SmsPart, 256, False, False) is None
+    assert septets.parts("a", SmsPart, 256, True, False) is not None
+    with pytest.raises(TypeError):
+        septets.parts_many(("a",), SmsPart, None, False, False)
+    with pytest.raises(TypeError):
+        septets.parts_many(["a"], SmsPart, (1,), False, False)
+    with pytest.raises(ValueError, match="references"):
+        septets.parts_many(["a", "b"], SmsPart, [1], False, False)
+    assert septets.parts_many([], SmsPart, None, 1, False) == ([], -1)
+    assert septets.parts_many(["a", "b"], SmsPart, None, 1, False) == ([], 0)
+    found, stop = septets.parts_many(["a", "b" * 161, "c"], SmsPart, None, False, False)
+    assert stop == 1 and found == [cmcore.sms_parts("a")]
+    found, stop = septets.parts_many(["a", 5, "c"], SmsPart, [1, 2, 3], False, False)
+    assert stop == 1 and len(found) == 1
+
+
+def test_sms_parts_many() -> None:
+    texts = ["", "hi", "a" * 161, CY * 71, EMOJI * 36, "\u20ac" * 81, "caf\u00e9"]
+    refs = list(range(len(texts)))
+    expected = [cmcore.sms_parts(t, reference=r) for t, r in zip(texts, refs)]
+    assert cmcore.sms_parts_many(texts, references=refs) == expected
+    assert cmcore.sms_parts_many(iter(texts), references=tuple(refs)) == expected
+    assert cmcore.sms_parts_many((t for t in texts[:2])) == expected[:2]
+    assert cmcore.sms_parts_many([]) == []
+    for options in ({"packed": True}, {"ref16": True}, {"transport": "sar"}, {"languages": ("tr",)},
+                    {"encoding": cmcore.Encoding.UCS2}, {"limits": cmcore.LIMITS_16BIT_REF}):
+        assert cmcore.sms_parts_many(texts, references=refs, **options) == [
+            cmcore.sms_parts(t, reference=r, **options) for t, r in zip(texts, refs)]
+    assert cmcore.sms_parts_many(["\u011f" * 200], references=[1], languages=("tr",)) == [
+        cmcore.sms_parts("\u011f" * 200, reference=1, languages=("tr",))]
+
+
+def test_sms_parts_many_errors() -> None:
+    with pytest.raises(TypeError, match="iterable of str"):
+        cmcore.sms_parts_many("abc")
+    with pytest.raises(TypeError, match="references"):
+        cmcore.sms_parts_many(["a"], references="1")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="references"):
+        cmcore.sms_parts_many(["a"], references=1)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="2 references for 1 texts"):
+        cmcore.sms_parts_many(["a"], references=[1, 2])
+    with pytest.raises(TypeError, match="item 1 must be str"):
+        cmcore.sms_parts_many(["a", 5])  # type: ignore[list-item]
+    with pytest.raises(EncodingError) as info:
+        cmcore.sms_parts_many(["a", "b", "c\ud800"])
+    assert info.value.location == "texts[2]" and "U+D800" in str(info.value)
+    with pytest.raises(cmcore.PartsLimitError) as limit:
+        cmcore.sms_parts_many(["a", "a" * 153 * 256], references=[1, 2])
+    assert limit.value.location == "texts[1]" and limit.value.parts == 256
+    with pytest.raises(ValueError, match=r"^texts\[1\]: sms_parts\(\): the text needs 2 parts"):
+        cmcore.sms_parts_many(["a", "a" * 161])
+    with pytest.raises(ValueError, match="0 to 255"):
+        cmcore.sms_parts_many(["a"], references=[300])
+    with pytest.raises(TypeError, match="ref16"):
+        cmcore.sms_parts_many(["a"], ref16=None)  # type: ignore[arg-type]
+    assert cmcore.sms_parts_many(["a", "b"], references=[300, 1], ref16=True)[0][0].text == "a"
+
+
+PARTS_TEXT = st.one_of(
+    GSM_TEXT,
+    ANY_TEXT,
+    st.builds(lambda n, tail: "a" * n + tail, st.integers(140, 320),
+              st.sampled_from(["", "\u20ac", "[", "\u20ac" * 3, EMOJI, "\ud800", CY])),
+    st.builds(lambda n, tail: CY * n + tail, st.integers(60, 140), st.sampled_from(["", EMOJI, EMOJI * 2, "a"])),
+)
+
+
+@settings(max_examples=examples(200))
+@given(PARTS_TEXT, st.sampled_from([None, 0, 77, 255, 300, 0xFFFF]), st.booleans(), st.booleans())
+def test_fast_parts_agree_with_the_general_path(text: str, reference: int | None, ref16: bool, packed: bool) -> None:
+    expected = _general(text, reference, ref16, packed)
+    assert _fast(_national.septets, text, reference, ref16, packed) == expected
+    if COMPILED is not None:
+        assert COMPILED.parts(text, SmsPart, reference, ref16, packed) == _septets_py.parts(
+            text, SmsPart, reference, ref16, packed)
+        many = [text, text[:70], text[:160]]
+        refs = [reference] * 3
+        assert COMPILED.parts_many(many, SmsPart, refs, ref16, packed) == _septets_py.parts_many(
+            many, SmsPart, refs, ref16, packed)
+
+
+@pytest.mark.skipif(COMPILED is None, reason="the compiled kernel is not built")
+@settings(max_examples=examples(200))
+@given(st.text(alphabet=st.sampled_from(sorted(set("$@_`[]{}^~|\\ aZ09\n\r\x0c\x7f\u20ac\u00e9\u0394"))),
+               max_size=300), st.integers(0, 6))
+def test_septet_words_agree_with_twin(text: str, fill: int) -> None:
+    """The SWAR paths: 8 ASCII characters whose septet is their code, 8 septets packed a word."""
+    assert COMPILED is not None
+    assert COMPILED.encode(text, 0, 0) == _septets_py.encode(text, 0, 0)
+    values = _septets_py.encode(text, 0, 0)[0]
+    for cr_pad in (True, False):
+        assert COMPILED.pack(values, fill, cr_pad) == _septets_py.pack(values, fill, cr_pad)

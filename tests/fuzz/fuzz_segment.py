@@ -1,7 +1,8 @@
 """Fuzz the segmentation kernel with atheris: any str, non-str values and huge texts.
 
 Every input goes to the compiled kernel and the pure-Python twin; their answers (or the type
-of error they raise) must agree, and split() must give back the text. Texts of 10 to 50
+of error they raise) must agree, and split() must give back the text; so must the septet
+kernel's ``parts``/``parts_many`` (sms_parts' common case) and its twin's. Texts of 10 to 50
 million characters are checked once first (``--skip-slow`` leaves them out). Run it by hand
 or from CI, it is not collected by pytest:
 
@@ -22,7 +23,8 @@ import atheris
 # the run; random byte strings of any length (``_common.random_bytes``) and libFuzzer's
 # mutations of them do the exploring.
 import cmcore
-from cmcore import _segment, _segment_py, _sms
+from cmcore import _segment, _segment_py, _septets, _septets_py, _sms
+from cmcore._smpp import SmsPart
 
 LIMITS = cmcore.DEFAULT_LIMITS._args()
 NON_STR: list[object] = [None, b"bytes", bytearray(b"x"), 3, 2.5, ["a"], ("a",), {"a": 1}, memoryview(b"m")]
@@ -64,6 +66,13 @@ def check(data: bytes) -> None:
         assert "".join(parts) == text and len(parts) == ours[2]
     else:
         assert many is ours, (text, many)
+    if isinstance(text, str) and len(text) <= 20_000:
+        # sms_parts()'s kernel: the same parts (or None) on both septet kernels, one text or many
+        for ref16 in (False, True):
+            got = _outcome(_septets.parts, text, SmsPart, 9, ref16, force)
+            assert got == _outcome(_septets_py.parts, text, SmsPart, 9, ref16, force), (text, ref16)
+        pair = _outcome(_septets.parts_many, [text, text[:161]], SmsPart, [None, 3], False, force)
+        assert pair == _outcome(_septets_py.parts_many, [text, text[:161]], SmsPart, [None, 3], False, force)
 
 
 def giants() -> None:
