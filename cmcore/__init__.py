@@ -5,11 +5,42 @@ objects, and never opens a socket. Import everything from here; the underscored 
 private.
 """
 
-from cmcore._campaign import Campaign, RowStatus, RowVerdict, VerdictBatch, build_bodies, scan_campaign
-from cmcore._campaign_sum import CampaignProblem, CampaignSummary
+from cmcore import rich
+from cmcore._campaign import (
+    Campaign,
+    RowStatus,
+    RowVerdict,
+    VerdictBatch,
+    build_bodies,
+    scan_campaign,
+)
 from cmcore._campaign_frame import FRAME_COLUMNS, mark_duplicates, scan_frame
+from cmcore._campaign_sum import CampaignProblem, CampaignSummary
 from cmcore._codes import DeliveryError, ErrorCode, StatusCode
-from cmcore._errors import CMError, EncodingError, PartsLimitError, PayloadError, PriceError, ResponseError
+from cmcore._errors import (
+    CMError,
+    EncodingError,
+    PartsLimitError,
+    PayloadError,
+    PriceError,
+    ResponseError,
+)
+from cmcore._followups import (
+    DELIVERY_NUMBERS,
+    ReportMix,
+    follow_up,
+    receipt_text,
+    reports_json,
+    reports_xml,
+)
+from cmcore._gateway import (
+    MAGIC_NUMBERS,
+    GatewayAccount,
+    GatewayReply,
+    OfflineGateway,
+    Taken,
+    wsgi_app,
+)
 from cmcore._json import (
     JSON_ENDPOINT,
     JSON_ENDPOINT_CHINA,
@@ -25,6 +56,20 @@ from cmcore._json import (
     load_rich_content,
 )
 from cmcore._models import AMSTERDAM, BodyType, Channel, Message, ProductToken, Request
+from cmcore._pdu import MAX_PDU_LENGTH, decode_pdu, encode_pdu, read_pdus
+from cmcore._pdu_model import (
+    CommandId,
+    DataSm,
+    DataSmResp,
+    DeliverSm,
+    DeliverSmResp,
+    OtherPdu,
+    Pdu,
+    PduError,
+    SmppAddress,
+    SubmitSm,
+    SubmitSmResp,
+)
 from cmcore._phone import (
     NumberType,
     PhoneColumns,
@@ -44,30 +89,6 @@ from cmcore._price_table import (
 )
 from cmcore._prices import CostInput, Estimate, EstimateLine, estimate, round_money
 from cmcore._query import build_query, load_query, query_request
-from cmcore._reports import (
-    DeliveryReceipt,
-    MessageState,
-    SmppTlvs,
-    StatusReport,
-    parse_delivery_receipt,
-    parse_status_report,
-    parse_tlvs,
-)
-from cmcore._reconcile import Receipt, ReconciledLine, Reconciliation, reconcile
-from cmcore._pdu import MAX_PDU_LENGTH, decode_pdu, encode_pdu, read_pdus
-from cmcore._pdu_model import (
-    CommandId,
-    DataSm,
-    DataSmResp,
-    DeliverSm,
-    DeliverSmResp,
-    OtherPdu,
-    Pdu,
-    PduError,
-    SmppAddress,
-    SubmitSm,
-    SubmitSmResp,
-)
 from cmcore._reassembly import (
     Concat,
     DuplicatePartError,
@@ -81,29 +102,23 @@ from cmcore._reassembly import (
     Udh,
     parse_udh,
 )
-from cmcore._tlv import Tlv, Tlvs, TlvTag
-from cmcore._responses import ErrorReason, MessageResult, Response, SendStatus, parse_response
-from cmcore._sms import (
-    DEFAULT_LIMITS,
-    KERNEL,
-    LIMITS_16BIT_REF,
-    MAX_PARTS,
-    Encoding,
-    NationalSegmentation,
-    PartLimits,
-    Segmentation,
-    Segmentations,
-    analyze,
-    analyze_many,
-    split,
-    truncate,
+from cmcore._reconcile import Receipt, ReconciledLine, Reconciliation, reconcile
+from cmcore._reports import (
+    DeliveryReceipt,
+    MessageState,
+    SmppTlvs,
+    StatusReport,
+    parse_delivery_receipt,
+    parse_status_report,
+    parse_tlvs,
 )
-from cmcore._validate import normalize_phone, validate, validity_string
-from cmcore._verdicts import check, response_body
-from cmcore._gateway import MAGIC_NUMBERS, GatewayAccount, GatewayReply, OfflineGateway, Taken, wsgi_app
-from cmcore._followups import DELIVERY_NUMBERS, ReportMix, follow_up, receipt_text, reports_json, reports_xml
-from cmcore._xml import build_xml, xml_request
-from cmcore._xml_load import load_xml
+from cmcore._responses import (
+    ErrorReason,
+    MessageResult,
+    Response,
+    SendStatus,
+    parse_response,
+)
 from cmcore._smart import (
     SMART_REPLACEMENTS,
     CharInfo,
@@ -122,11 +137,28 @@ from cmcore._smpp import (
     encode_gsm7,
     encode_latin1,
     encode_ucs2,
-    sms_parts,
-    sms_parts_many,
 )
-
-from cmcore import rich
+from cmcore._smpp_parts import sms_parts, sms_parts_many
+from cmcore._sms import (
+    DEFAULT_LIMITS,
+    KERNEL,
+    LIMITS_16BIT_REF,
+    MAX_PARTS,
+    Encoding,
+    NationalSegmentation,
+    PartLimits,
+    Segmentation,
+    Segmentations,
+    analyze,
+    analyze_many,
+    split,
+    truncate,
+)
+from cmcore._tlv import Tlv, Tlvs, TlvTag
+from cmcore._validate import normalize_phone, validate, validity_string
+from cmcore._verdicts import check, response_body
+from cmcore._xml import build_xml, xml_request
+from cmcore._xml_load import load_xml
 
 __version__ = "0.1.0"
 

@@ -12,9 +12,11 @@ from __future__ import annotations
 import random
 
 import pytest
+from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import cmcore
 from cmcore import (
     Concat,
     DeliverSm,
@@ -33,7 +35,6 @@ from cmcore import (
     encode_pdu,
     parse_udh,
 )
-from conftest import examples
 
 
 def udh8(ref: int, total: int, seq: int) -> bytes:
@@ -294,13 +295,10 @@ def test_hostile_feeding_raises_only_response_error() -> None:
         assert len(r) <= 4 and r.octets <= 64
 
 
-# -- GSM 7-bit, once cmcore._smpp's codec is there ---------------------------------------------
+# -- GSM 7-bit, through cmcore's own codec ---------------------------------------------------
 
 def _codec() -> object:
-    smpp = pytest.importorskip("cmcore._smpp", reason="the GSM 7-bit codec (cmcore._smpp) is not written yet")
-    if not hasattr(smpp, "encode_gsm7") or not hasattr(smpp, "decode_gsm7"):
-        pytest.skip("cmcore._smpp has no encode_gsm7/decode_gsm7 yet")
-    return smpp
+    return cmcore  # encode_gsm7 / decode_gsm7 / sms_parts
 
 
 def _pack(septets: bytes, fill: int) -> bytes:
@@ -338,10 +336,7 @@ def test_gsm7_national_language_tables_per_part() -> None:
 
 
 def _sms_parts() -> object:
-    smpp = _codec()
-    if not hasattr(smpp, "sms_parts"):
-        pytest.skip("cmcore._smpp has no sms_parts yet")
-    return smpp.sms_parts  # type: ignore[attr-defined]
+    return cmcore.sms_parts
 
 
 def _through_pdus(parts: tuple[object, ...], transport: str) -> list[ReceivedPart]:

@@ -20,14 +20,21 @@ from collections.abc import Iterator
 from types import ModuleType
 
 import pytest
+from conftest import compiled, examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cmcore
-from cmcore import EncodingError, PayloadError, SmsPart, _national, _septets_py, _smpp
+from cmcore import (
+    EncodingError,
+    PayloadError,
+    SmsPart,
+    _national,
+    _septets_py,
+    _smpp_parts,
+)
 from cmcore._gsm7 import BASIC, EXTENSION
 from cmcore._gsm7_national import LOCKING, SINGLE
-from conftest import compiled, examples
 
 COMPILED = compiled("_septets")
 EMOJI = "\U0001f600"
@@ -293,7 +300,7 @@ def test_kernels_are_memory_safe_on_odd_input() -> None:
 def _general(text: str, reference: int | None, ref16: bool, packed: bool) -> object:
     """What sms_parts' general path answers: its parts, or the type of error it raises."""
     try:
-        return _smpp._sms_parts(text, reference, ref16, packed, (), None, None, None, cmcore.DEFAULT_LIMITS,
+        return _smpp_parts._sms_parts(text, reference, ref16, packed, (), None, None, None, cmcore.DEFAULT_LIMITS,
                                 "udh", False)
     except (ValueError, TypeError) as exc:
         return type(exc)
