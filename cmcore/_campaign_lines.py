@@ -23,6 +23,7 @@ _BOM = "\ufeff"
 # an error for the whole record or None).
 Record = tuple[int, "list[str | None] | None", Any, "str | None"]
 _CHUNK_BYTES = 1 << 18  # what the compiled reader takes a call
+_MAX_PENDING = 1 << 22  # a record still open past this many bytes goes to the line reader
 
 
 class Block(Sequence[Any]):
@@ -145,6 +146,8 @@ def _fast_blocks(stream: Any, line: int, width: int, delimiter: str, state: dict
         end, after, skipped, lines, columns, odd, stop = _rows.csv_records(
             data, 0, line, ord(delimiter), final, limit, width)
         state["skipped"] += skipped
+        if not final and len(data) - end > _MAX_PENDING:  # an open quote, say: read again each chunk
+            stop = True
         block = Block(lines, columns, {}, None)
         if odd:
             block = _reread(block, odd, delimiter, state)

@@ -243,3 +243,16 @@ def test_tally_and_add_valid_kernels_agree(rows: list[tuple[int, int, int, bool,
             else:
                 first_of[r[5]] = i + 1
                 assert i not in firsts
+
+
+def test_a_record_open_past_the_bound_goes_to_the_line_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An open quote would make the compiled reader read the growing record again each chunk:
+    past ``_MAX_PENDING`` bytes the line reader takes the rest, with the same verdicts."""
+    monkeypatch.setattr(_campaign_lines, "_CHUNK_BYTES", 16)
+    monkeypatch.setattr(_campaign_lines, "_MAX_PENDING", 64)
+    data = ('phone,name\n+31612345678,Ann\n+31612345679,"open\n' + "x" * 500 + "\n" * 5
+            + '+31612345670,Di\n').encode()
+    options: dict[str, Any] = {"template": "Hi {name}", "sender": "CM"}
+    got = list(cmcore.scan_campaign(io.BytesIO(data), **options))
+    assert got == list(cmcore.scan_campaign(io.BytesIO(data).readlines(), **options))
+    assert [v.line for v in got] == [2, 3]
