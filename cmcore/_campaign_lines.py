@@ -205,7 +205,8 @@ def _reread(block: Block, odd: dict[int, bytes], delimiter: str, state: dict[str
                 column[i] = fields[k]
     block._raws = raws
     if blank:
-        keep = [i for i in range(len(block.lines)) if i not in set(blank)]
+        dropped = set(blank)
+        keep = [i for i in range(len(block.lines)) if i not in dropped]
         at = {old: new for new, old in enumerate(keep)}
         block = Block([block.lines[i] for i in keep], [[c[i] for i in keep] for c in block.columns],
                       {at[i]: e for i, e in block.errors.items()}, {at[i]: r for i, r in raws.items() if i in at})
