@@ -339,6 +339,9 @@ cdef class Seen:
             raise MemoryError()
         self.mask = size - 1
 
+    def __init__(self, Py_ssize_t size=1 << 16):
+        pass  # __cinit__ made the table; this gives the class its signature
+
     def __dealloc__(self):
         free(self.keys)
         free(self.firsts)
