@@ -9,19 +9,35 @@ in one pass, the set of patterns that match the whole string: what ``re.fullmatc
 would say. A pattern with any other construct (a look-around, an anchor, a negated class)
 gives None, and the caller keeps using ``re``.
 
+Both answers are pure functions of the pattern strings, and building them is most of what
+``warm_up()`` costs. ``_automata.bin`` (package data, made by ``tools/build_automata.py``
+from the installed phonenumbers) holds them, keyed by the patterns themselves: a pattern
+found there is answered from it, any other (phonenumbers updated since) is built here as
+before, so the answers never depend on the store being current. ``ALGORITHM`` names the
+construction; the store is used only where it was made by the same one.
+
 The table is flat: ``table[state * 10 + digit]`` is the next state; state 0 is dead and
 state 1 the start; ``masks[state]`` holds the bits of the patterns that accept there.
 """
 
 from __future__ import annotations
 
+import base64
 import importlib
+import importlib.resources
+import sys
+import zlib
 from array import array
+from collections.abc import Iterable
 from typing import Any
+
+import orjson
 
 __all__ = ["automaton", "first_digits", "walk"]
 
 MAX_STATES = 50_000
+ALGORITHM = 1  # bump when what automaton() or first_digits() answers changes: the store goes stale
+STORE = "_automata.bin"
 
 
 def _re_module(name: str, old: str) -> Any:
@@ -124,6 +140,14 @@ def _closure(nfa: _NFA, states: set[int]) -> frozenset[int]:
 def automaton(patterns: list[str]) -> tuple[array[int], array[int]] | None:
     """(table, masks) of one automaton for ``patterns``, pattern ``i`` tagged ``1 << i``;
     None where a pattern holds a construct this module does not turn into states."""
+    stored = _store()[0].get(_key(patterns), _MISSING)
+    if stored is not _MISSING:
+        return None if stored is None else (array("i", stored[0]), array("i", stored[1]))
+    return build(patterns)
+
+
+def build(patterns: list[str]) -> tuple[array[int], array[int]] | None:
+    """``automaton()``, built here whatever the store holds."""
     nfa = _NFA()
     start = nfa.new()
     try:
@@ -247,8 +271,87 @@ def first_digits(pattern: str) -> frozenset[str] | None:
     """The digits a match of ``pattern`` (at the start of a string of ASCII digits) can begin
     with; None where that is not worked out here or the pattern can match nothing at all, so
     that no number is ever kept from the pattern."""
+    stored = _store()[1].get(pattern, _MISSING)
+    if stored is not _MISSING:
+        return None if stored is None else frozenset(stored)
+    return build_first_digits(pattern)
+
+
+def build_first_digits(pattern: str) -> frozenset[str] | None:
+    """``first_digits()``, worked out here whatever the store holds."""
     try:
         chars, empty = _first(_parser.parse(pattern))
     except (_Unsupported, Exception):
         return None
     return None if empty else frozenset(chars & _DIGITS)
+
+
+# -- the store ---------------------------------------------------------------------------------
+
+_MISSING: Any = object()
+_LOADED: list[tuple[dict[str, Any], dict[str, Any]]] = []
+
+
+def _key(patterns: Iterable[str]) -> str:
+    return "\x00".join(patterns)  # no pattern holds a NUL
+
+
+def _table(data: bytes) -> array[int]:
+    found = array("i", data)
+    if sys.byteorder == "big":  # pragma: no cover - the store is little-endian
+        found.byteswap()
+    return found
+
+
+def _store() -> tuple[dict[str, Any], dict[str, Any]]:
+    """(automata by key, first digits by pattern) from the store; empty where it is missing,
+    unreadable or made by another ``ALGORITHM``."""
+    if not _LOADED:
+        _LOADED.append(read_store(_store_bytes()))
+    return _LOADED[0]
+
+
+def _store_bytes() -> bytes:
+    try:
+        return importlib.resources.files("cmcore").joinpath(STORE).read_bytes()
+    except OSError:  # pragma: no cover - an install without its package data
+        return b""
+
+
+def read_store(blob: bytes) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The dicts ``_store()`` holds, read from ``blob`` (``write_store``'s bytes)."""
+    try:
+        data = orjson.loads(zlib.decompress(blob))
+    except (zlib.error, orjson.JSONDecodeError):
+        return {}, {}
+    if type(data) is not dict or data.get("algorithm") != ALGORITHM or array("i").itemsize != 4:
+        return {}, {}
+    try:
+        automata = {key: None if found is None else tuple(_table(base64.b64decode(t)) for t in found)
+                    for key, found in data["automata"].items()}
+        return automata, dict(data["first"])
+    except (KeyError, TypeError, ValueError, AttributeError):  # not a store this module wrote
+        return {}, {}
+
+
+def write_store(pattern_lists: Iterable[list[str]], patterns: Iterable[str], source: str = "") -> bytes:
+    """The store of the automata of ``pattern_lists`` and the first digits of ``patterns``,
+    built here (never read from another store); ``source`` says where the patterns came from."""
+    def packed(found: tuple[array[int], array[int]] | None) -> list[str] | None:
+        if found is None:
+            return None
+        parts = []
+        for table in found:
+            little = array("i", table)
+            if sys.byteorder == "big":  # pragma: no cover
+                little.byteswap()
+            parts.append(base64.b64encode(little.tobytes()).decode("ascii"))
+        return parts
+
+    def digits(found: frozenset[str] | None) -> str | None:
+        return None if found is None else "".join(sorted(found))
+
+    data = {"algorithm": ALGORITHM, "source": source,
+            "automata": {_key(p): packed(build(p)) for p in pattern_lists},
+            "first": {p: digits(build_first_digits(p)) for p in patterns}}
+    return zlib.compress(orjson.dumps(data, option=orjson.OPT_SORT_KEYS), 9)

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import random
 import re
+import zlib
 
+import orjson
 import phonenumbers as pn
 import pytest
 
+from cmcore import _automaton, _phone
 from cmcore._automaton import automaton, walk
 
 ATTRS = ["general_desc", "fixed_line", "mobile", "toll_free", "premium_rate", "shared_cost",
@@ -57,3 +60,54 @@ def test_small_patterns(pattern: str, accepted: list[str], refused: list[str]) -
 @pytest.mark.parametrize("pattern", [r"(?=1)\d", r"[^1]", r"\d$", r"(1)\1", r"."])
 def test_what_it_does_not_turn_into_states_gives_none(pattern: str) -> None:
     assert automaton([pattern]) is None
+
+
+# -- the store of built automata (cmcore/_automata.bin) -------------------------------------------
+
+def test_the_store_answers_what_building_answers() -> None:
+    """Every automaton and first-digit set the shipped store holds is what building gives now:
+    a change to the construction without a new ALGORITHM (or a rebuilt store) fails here."""
+    automata, first = _automaton._store()
+    assert automata and first, "the shipped store is missing or unreadable: run tools/build_automata.py"
+    for key, stored in automata.items():
+        built = _automaton.build(key.split("\x00"))
+        assert (None if stored is None else tuple(stored)) == built, key[:80]
+    for pattern, digits in first.items():
+        found = _automaton.build_first_digits(pattern)
+        assert (None if digits is None else frozenset(digits)) == found, pattern
+
+
+def test_the_store_covers_what_warm_up_compiles() -> None:
+    """With the phonenumbers the store was made from, warm_up() builds nothing itself."""
+    built: list[object] = []
+    saved = _automaton.build, _automaton.build_first_digits
+    try:
+        _automaton.build = lambda p: built.append(p) or saved[0](p)  # type: ignore[assignment]
+        _automaton.build_first_digits = lambda p: built.append(p) or saved[1](p)  # type: ignore[assignment]
+        for table in (_phone._PLANS, _phone._COUNTRIES, _phone._REGIONS):
+            table.clear()
+        _phone.warm_up()
+    finally:
+        _automaton.build, _automaton.build_first_digits = saved
+    source = orjson.loads(zlib.decompress(_automaton._store_bytes()))["source"]
+    if source != f"phonenumbers {pn.__version__}":
+        pytest.skip(f"the store was made from {source}, this is phonenumbers {pn.__version__}")
+    assert built == []
+
+
+def test_a_store_round_trips_and_a_bad_one_is_empty() -> None:
+    lists, patterns = [[r"\d{2}", r"1\d"], [r"(?=1)\d"]], [r"[2-4]\d", r"\d*"]
+    automata, first = _automaton.read_store(_automaton.write_store(lists, patterns))
+    assert automata[_automaton._key(lists[0])] == _automaton.build(lists[0])
+    assert automata[_automaton._key(lists[1])] is None
+    assert first == {r"[2-4]\d": "234", r"\d*": None}
+    assert _automaton.read_store(b"not zlib") == ({}, {})
+    other = zlib.compress(orjson.dumps({"algorithm": _automaton.ALGORITHM + 1, "automata": {}, "first": {}}))
+    assert _automaton.read_store(other) == ({}, {})
+
+
+def test_a_pattern_the_store_lacks_is_built() -> None:
+    pattern = r"9{3}[05]\d{2,3}"  # not one of phonenumbers'
+    assert _automaton._key([pattern]) not in _automaton._store()[0]
+    assert automaton([pattern]) == _automaton.build([pattern])
+    assert walk(*automaton([pattern]), "999512") == 1
