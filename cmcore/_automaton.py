@@ -36,7 +36,7 @@ import orjson
 __all__ = ["automaton", "first_digits", "walk"]
 
 MAX_STATES = 50_000
-ALGORITHM = 1  # bump when what automaton() or first_digits() answers changes: the store goes stale
+ALGORITHM = 2  # bump when what automaton() or first_digits() answers changes: the store goes stale
 STORE = "_automata.bin"
 
 
@@ -199,7 +199,64 @@ def build(patterns: list[str]) -> tuple[array[int], array[int]] | None:
                 masks.append(_mask(nfa, closed))
             table[number * 10 + digit] = target
         number += 1
-    return table, masks
+    return minimal(table, masks)
+
+
+def minimal(table: array[int], masks: array[int]) -> tuple[array[int], array[int]]:
+    """The same automaton with the fewest states (Moore's partition refinement: states alike
+    in their mask, whose digits lead to alike states, are one), numbered as ``automaton()``
+    numbers them (0 dead, 1 the start) and then in breadth-first order from the start, so that
+    a walk reads a small table, near itself. States that cannot reach a mask join the dead one.
+    """
+    count = len(masks)
+    useful = _useful(table, masks)
+    group = [masks[s] if useful[s] else -1 for s in range(count)]
+    while True:
+        ids: dict[tuple[int, ...], int] = {}
+        refined = [ids.setdefault((group[s], *(group[t] for t in table[s * 10:s * 10 + 10])), len(ids))
+                   for s in range(count)]
+        if len(ids) == len(set(group)):
+            break
+        group = refined
+    dead, start = group[0], group[1]
+    number = {dead: 0}
+    order = [0]
+    if start != dead:
+        number[start] = 1
+        order.append(1)
+    queue = [1] if start != dead else []
+    for s in queue:
+        for t in table[s * 10:s * 10 + 10]:
+            if group[t] not in number:
+                number[group[t]] = len(order)
+                order.append(t)
+                queue.append(t)
+    if len(order) == 1:  # nothing accepted: a start state that leads nowhere
+        order.append(0)
+    small = array("i", [0] * (10 * len(order)))
+    for new, s in enumerate(order):
+        if new or start != dead:
+            small[new * 10:new * 10 + 10] = array("i", (number[group[t]] for t in table[s * 10:s * 10 + 10]))
+    if start == dead:
+        small[10:20] = array("i", [0] * 10)
+    return small, array("i", [masks[s] if new else 0 for new, s in enumerate(order)])
+
+
+def _useful(table: array[int], masks: array[int]) -> list[bool]:
+    """Whether each state can reach a state with a mask (itself included)."""
+    count = len(masks)
+    back: list[list[int]] = [[] for _ in range(count)]
+    for s in range(count):
+        for t in set(table[s * 10:s * 10 + 10]):
+            back[t].append(s)
+    useful = [bool(masks[s]) for s in range(count)]
+    stack = [s for s in range(count) if useful[s]]
+    while stack:
+        for s in back[stack.pop()]:
+            if not useful[s]:
+                useful[s] = True
+                stack.append(s)
+    return useful
 
 
 def _mask(nfa: _NFA, states: frozenset[int]) -> int:

@@ -11,6 +11,7 @@ phonenumbers itself.
 """
 
 import re
+from array import array
 
 from cpython.unicode cimport PyUnicode_FromKindAndData, PyUnicode_1BYTE_KIND
 
@@ -59,7 +60,7 @@ cdef class Plan:
     cdef object unknown, fixed_line, fixed_or_mobile
     # the automaton of all the plan's patterns (general bit 0, type i bit i + 1, mobile last)
     cdef bint has_dfa
-    cdef int[::1] table
+    cdef unsigned short[::1] table  # 2 octets a state and digit: a multinational walk's tables stay in cache
     cdef int[::1] masks
     cdef Py_ssize_t n_states
     cdef int n_descs, mobile_bit
@@ -86,9 +87,10 @@ cdef class Plan:
         self.kinds = kinds
         self.unknown, self.fixed_line, self.fixed_or_mobile = kinds
         self.prefix_first = prefix_first
-        self.has_dfa = dfa is not None and general is not None and len(descs) <= 14
+        self.has_dfa = (dfa is not None and general is not None and len(descs) <= 14
+                        and len(dfa[1]) <= 0xFFFF)
         if self.has_dfa:
-            self.table, self.masks = dfa
+            self.table, self.masks = array("H", dfa[0]), dfa[1]
             self.n_states = len(self.masks)
             self.n_descs = len(descs)
             self.mobile_bit = len(descs) + 1

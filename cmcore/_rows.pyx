@@ -16,7 +16,8 @@ before it counted). What is not that common case is not guessed at:
   record (``stop``), for the caller to read the rest with ``csv`` itself.
 
 ``Seen`` holds the numbers seen, as 64-bit integers in an open-addressing table beside the
-line each was first seen on: 16 bytes a slot, not a Python object a number.
+line each was first seen on: 16 bytes a slot, not a Python object a number; ``add_valid``
+asks memory for the slot of a number some rows before it probes it.
 
 Its twin, ``_rows_py.py``, has the same names and answers.
 """
@@ -320,12 +321,31 @@ cdef int64_t _key_or_zero(object number) noexcept:
     return key
 
 
+cdef struct Slot:
+    int64_t key    # 0: empty
+    int64_t first  # the line the number was first seen on
+
+
+cdef extern from *:
+    """
+    #if defined(__GNUC__) || defined(__clang__)
+    #define cmcore_prefetch(p) __builtin_prefetch((p), 1)
+    #else
+    #define cmcore_prefetch(p) ((void)(p))
+    #endif
+    """
+    void prefetch "cmcore_prefetch"(const void* p) noexcept nogil
+
+
+cdef enum:
+    AHEAD = 8  # add_valid() fetches the slot of the number this many rows on while it probes
+
+
 cdef class Seen:
     """The numbers seen, each with the line it was first seen on; ``found`` counts the
     numbers seen again."""
 
-    cdef int64_t* keys
-    cdef int64_t* firsts
+    cdef Slot* slots  # key and line side by side: one cache line a probe
     cdef uint64_t mask
     cdef Py_ssize_t used
     cdef readonly Py_ssize_t found
@@ -333,9 +353,8 @@ cdef class Seen:
     def __cinit__(self, Py_ssize_t size=1 << 16):
         if size < 8 or size & (size - 1):
             raise ValueError(f"size must be a power of two from 8, not {size}")
-        self.keys = <int64_t*>calloc(size, sizeof(int64_t))
-        self.firsts = <int64_t*>calloc(size, sizeof(int64_t))
-        if self.keys == NULL or self.firsts == NULL:
+        self.slots = <Slot*>calloc(size, sizeof(Slot))
+        if self.slots == NULL:
             raise MemoryError()
         self.mask = size - 1
 
@@ -343,43 +362,37 @@ cdef class Seen:
         pass  # __cinit__ made the table; this gives the class its signature
 
     def __dealloc__(self):
-        free(self.keys)
-        free(self.firsts)
+        free(self.slots)
 
     def __len__(self):
         return self.used
 
     cdef int grow(self) except -1:
         cdef uint64_t size = (self.mask + 1) * 2, i, at
-        cdef int64_t* keys = <int64_t*>calloc(size, sizeof(int64_t))
-        cdef int64_t* firsts = <int64_t*>calloc(size, sizeof(int64_t))
-        if keys == NULL or firsts == NULL:
-            free(keys)
-            free(firsts)
+        cdef Slot* slots = <Slot*>calloc(size, sizeof(Slot))
+        if slots == NULL:
             raise MemoryError()
         for i in range(self.mask + 1):
-            if self.keys[i]:
-                at = _slot(self.keys[i], size - 1)
-                while keys[at]:
+            if self.slots[i].key:
+                at = _slot(self.slots[i].key, size - 1)
+                while slots[at].key:
                     at = (at + 1) & (size - 1)
-                keys[at] = self.keys[i]
-                firsts[at] = self.firsts[i]
-        free(self.keys)
-        free(self.firsts)
-        self.keys, self.firsts, self.mask = keys, firsts, size - 1
+                slots[at] = self.slots[i]
+        free(self.slots)
+        self.slots, self.mask = slots, size - 1
         return 0
 
     cdef int64_t put(self, int64_t key, int64_t line) except -1:
         cdef uint64_t at = _slot(key, self.mask)
         if line < 1:
             raise ValueError(f"a line is from 1, not {line}")
-        while self.keys[at]:
-            if self.keys[at] == key:
+        while self.slots[at].key:
+            if self.slots[at].key == key:
                 self.found += 1
-                return self.firsts[at]
+                return self.slots[at].first
             at = (at + 1) & self.mask
-        self.keys[at] = key
-        self.firsts[at] = line
+        self.slots[at].key = key
+        self.slots[at].first = line
         self.used += 1
         if <uint64_t>self.used * 3 > self.mask * 2:
             self.grow()
@@ -396,17 +409,29 @@ cdef class Seen:
         cdef Py_ssize_t i, n = len(numbers)
         cdef int64_t key, first
         cdef dict out = {}
+        cdef int64_t ahead[AHEAD]  # the keys of rows i .. i + AHEAD - 1, their slots fetched
         if lines.shape[0] != n or status.shape[0] != n:
             raise ValueError(f"{n} numbers but {lines.shape[0]} lines and {status.shape[0]} statuses")
+        for i in range(min(n, AHEAD)):
+            ahead[i] = self.fetch(numbers[i], status[i])
         for i in range(n):
-            if status[i]:
-                continue
-            key = _key_or_zero(numbers[i])
+            key = ahead[i % AHEAD]
+            if i + AHEAD < n:
+                ahead[i % AHEAD] = self.fetch(numbers[i + AHEAD], status[i + AHEAD])
             if key:
                 first = self.put(key, lines[i])
                 if first:
                     out[i] = first
         return out
+
+    cdef inline int64_t fetch(self, object number, unsigned char status) noexcept:
+        """The key of a row's number (0 to pass it over), its slot asked of memory now."""
+        if status:
+            return 0
+        cdef int64_t key = _key_or_zero(number)
+        if key:
+            prefetch(&self.slots[_slot(key, self.mask)])
+        return key
 
     def add_many(self, list numbers, list lines):
         """``add`` over ``numbers`` and ``lines`` pairwise, the loop here."""
