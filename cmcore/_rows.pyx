@@ -24,7 +24,9 @@ Its twin, ``_rows_py.py``, has the same names and answers.
 
 from libc.stdlib cimport free, malloc, calloc
 from libc.stdint cimport int64_t, uint64_t
-from libc.string cimport memchr, memcpy
+from libc.string cimport memchr, memcmp, memcpy
+from cpython.object cimport PyObject
+from cpython.ref cimport Py_INCREF, Py_XDECREF
 
 cdef extern from "Python.h":
     object PyUnicode_DecodeUTF8(const char*, Py_ssize_t, const char*)
@@ -41,8 +43,23 @@ cdef enum:
     CSV_MORE = 3   # the record runs past the buffer: more bytes are needed
 
 
+cdef enum:
+    CACHE = 256         # slots of the cache of short field values (a power of two)
+    CACHE_BYTES = 24    # the longest value it holds
+    CACHE_COLUMNS = 64  # the columns that may use it
+    CACHE_TRIAL = 64    # misses after which a column that hits less often than it misses stops
+
+
+cdef struct Cached:
+    Py_ssize_t size
+    char data[CACHE_BYTES]
+    PyObject* value  # a reference held, or NULL
+
+
 cdef class _Reader:
-    """One pass of ``csv_records`` over a buffer: the scratch space for unescaped fields."""
+    """One pass of ``csv_records`` over a buffer: the scratch space for unescaped fields, and
+    a cache of short values, so that a column of repeated values (a region, a shop, a sender)
+    holds one str a value, not one a row: the same texts, fewer objects to make and free."""
 
     cdef const unsigned char* d
     cdef Py_ssize_t n
@@ -51,10 +68,21 @@ cdef class _Reader:
     cdef Py_ssize_t limit
     cdef char* scratch
     cdef Py_ssize_t room
+    cdef Cached cache[CACHE]
+    cdef Py_ssize_t hits[CACHE_COLUMNS]
+    cdef Py_ssize_t misses[CACHE_COLUMNS]
 
     def __dealloc__(self):
+        cdef Py_ssize_t i
+        for i in range(CACHE):
+            Py_XDECREF(self.cache[i].value)
+            self.cache[i].value = NULL
         if self.scratch != NULL:
             free(self.scratch)
+
+    cdef bint caches(self, Py_ssize_t column, Py_ssize_t size) noexcept:
+        return (0 < size <= CACHE_BYTES and column < CACHE_COLUMNS
+                and (self.misses[column] < CACHE_TRIAL or self.hits[column] >= self.misses[column]))
 
     cdef int grow(self, Py_ssize_t need) except -1:
         cdef char* bigger
@@ -89,8 +117,16 @@ cdef class _Reader:
         return chars - quotes > self.limit
 
 
-cdef object _field(_Reader r, Py_ssize_t start, Py_ssize_t end, Py_ssize_t quotes):
-    """The field's text; None where its bytes are not UTF-8."""
+cdef inline Py_ssize_t _hash(const char* p, Py_ssize_t size) noexcept:
+    cdef uint64_t h = 14695981039346656037ULL  # FNV-1a
+    cdef Py_ssize_t i
+    for i in range(size):
+        h = (h ^ <unsigned char>p[i]) * 1099511628211ULL
+    return <Py_ssize_t>((h ^ (h >> 29)) & (CACHE - 1))
+
+
+cdef object _field(_Reader r, Py_ssize_t start, Py_ssize_t end, Py_ssize_t quotes, Py_ssize_t column):
+    """The text of field ``column``; None where its bytes are not UTF-8."""
     cdef Py_ssize_t i, k = 0
     cdef const unsigned char* d = r.d
     cdef const char* src = <const char*>(d + start)
@@ -104,6 +140,26 @@ cdef object _field(_Reader r, Py_ssize_t start, Py_ssize_t end, Py_ssize_t quote
             i += 2 if d[i] == 34 else 1
         src = r.scratch
         size = k
+    if not r.caches(column, size):
+        return _text(src, size)
+    cdef Cached* slot = &r.cache[_hash(src, size)]
+    if slot.value != NULL and slot.size == size and memcmp(slot.data, src, size) == 0:
+        r.hits[column] += 1
+        return <object>slot.value
+    r.misses[column] += 1
+    value = _text(src, size)
+    if value is not None:
+        Py_XDECREF(slot.value)
+        Py_INCREF(value)
+        slot.value = <PyObject*>value
+        slot.size = size
+        memcpy(slot.data, src, size)
+    return value
+
+
+cdef object _text(const char* src, Py_ssize_t size):
+    """The text of ``size`` bytes of UTF-8 at ``src``; None where they are not UTF-8."""
+    cdef Py_ssize_t i
     for i in range(size):
         if <unsigned char>src[i] >= 128:
             break
@@ -210,7 +266,7 @@ def csv_records(bytes data, Py_ssize_t start, Py_ssize_t line, int delimiter, bi
                 status = CSV_STOP
                 break
             if not bad:
-                value = _field(r, fstart, fend, quotes)
+                value = _field(r, fstart, fend, quotes, len(fields))
                 if value is None:
                     bad = True
                 else:

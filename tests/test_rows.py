@@ -122,6 +122,26 @@ def test_record_vectors(kernel: ModuleType, data: bytes, lines: list[int], field
 
 
 @pytest.mark.parametrize("kernel", KERNELS, ids=lambda k: k.__name__)
+def test_repeated_and_unique_values_read_as_csv_reads_them(kernel: ModuleType) -> None:
+    """The compiled reader keeps one str a short repeated value (a cache of 256 slots, which
+    a column of unique values stops using): what it reads is still csv's, through evictions,
+    quoted and non-ASCII values, and values past the cache's 24 bytes."""
+    rows = []
+    for i in range(3000):
+        shop = ["Shop 24", "Café Noord", '"q,""x"""', "CM"][i % 4]
+        long = "x" * 30 if i % 3 else "x" * 24
+        rows.append(f"+31{i:09d},{shop},{i % 300},{long},{'é' * (i % 5)}\n")
+    data = "".join(rows).encode()
+    end, _, _, lines, columns, odd, stop = kernel.csv_records(data, 0, 1, 44, True, LIMIT, 5)
+    expected = list(csv.reader(io.StringIO(data.decode(), newline="")))
+    assert (end, odd, stop, len(lines)) == (len(data), {}, False, 3000)
+    assert [list(r) for r in zip(*columns)] == expected
+    if kernel is compiled:
+        assert columns[1][0] is columns[1][4] and columns[1][2] is columns[1][3002 % 4 + 2996]
+        assert columns[0][0] is not columns[0][1]
+
+
+@pytest.mark.parametrize("kernel", KERNELS, ids=lambda k: k.__name__)
 def test_a_record_past_the_buffer_waits_for_more(kernel: ModuleType) -> None:
     for data in (b"a,b\nc,", b'a,b\n"c\nd', b"a,b\nc", b'a,b\n"c"', b"a,b\nc,d\r"):
         end, line, _, lines, columns, odd, stop = kernel.csv_records(data, 0, 7, 44, False, LIMIT, 2)
