@@ -203,11 +203,41 @@ def _fast(text: str, region: str | None) -> Any:
         return None
 
 
+def _refused(candidate: str, region: str | None) -> PhoneProblem | None:
+    """The problem where ``parse()``'s first steps refuse ``candidate`` (it is not viable, or
+    has no ``+`` and there is no valid region), else None: those steps taken by phonenumbers'
+    own functions, in parse()'s order, without the rest of parse(). None too where this
+    phonenumbers has other names for them (then parse() itself answers)."""
+    if _FIRST_STEPS is None or len(candidate) > _MAX_INPUT:
+        return None
+    build, viable, region_ok = _FIRST_STEPS
+    national = build(candidate)
+    if not viable(national):
+        return PhoneProblem.NOT_A_NUMBER
+    if not region_ok(national, region):
+        return PhoneProblem.INVALID_COUNTRY_CODE
+    return None
+
+
+def _first_steps() -> tuple[Callable[[str], str], Callable[[str], bool], Callable[[str, str | None], bool]] | None:
+    util = phonenumbers.phonenumberutil
+    names = ("_build_national_number_for_parsing", "_is_viable_phone_number", "_check_region_for_parsing")
+    found = [getattr(util, name, None) for name in names]
+    return None if None in found else (found[0], found[1], found[2])  # type: ignore[return-value]
+
+
+_FIRST_STEPS = _first_steps()
+_MAX_INPUT = 250  # parse()'s _MAX_INPUT_STRING_LENGTH: longer is TOO_LONG, which parse() words
+
+
 def _slow(text: str, region: str | None) -> PhoneInfo:
     """phonenumbers itself, for what the fast path leaves to it."""
     _enable_cache()
     candidate = "+" + text[2:] if text.startswith("00") else text
     try:
+        refused = _refused(candidate, region)
+        if refused is not None:
+            return PhoneInfo(number=None, region=None, type=NumberType.UNKNOWN, country_code=None, problem=refused)
         parsed = phonenumbers.parse(candidate, region)
     except NumberParseException as exc:
         return PhoneInfo(number=None, region=None, type=NumberType.UNKNOWN, country_code=None,

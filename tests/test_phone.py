@@ -182,6 +182,23 @@ def test_any_text(text: str, region: str | None) -> None:
     assert ours(text, region) == reference(text, region)
 
 
+JUNK = ["12-34-AB", "N/A", "n.v.t.", "-", "0", "00", "+", "++31 6", "\uff0b31612345678", "tel:+31-6-1234",
+        "tel:0612345678;phone-context=+31", "tel:1234;phone-context=example.com", "0612345678;isub=12",
+        "call 06 1234 5678", "(530) 583-6985 x302/x2303", "1-800-FLOWERS", "#31#", "*31#", "x" * 251,
+        "0" * 251, " 06-12345678 ", "\u0661\u0662\u0663\u0664\u0665", "31 6 1234 5678 ext. 9", ""]
+
+
+@pytest.mark.parametrize("region", [None, "NL", "US", "zz"])
+def test_what_the_first_steps_refuse(region: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Junk refused by parse()'s first steps (taken apart, by phonenumbers' own functions)
+    gets phonenumbers' own verdict, and the same one where those functions are not there."""
+    for text in JUNK:
+        assert ours(text, region) == reference(text, region), text
+    monkeypatch.setattr(_phone, "_FIRST_STEPS", None)
+    for text in JUNK:
+        assert ours(text, region) == reference(text, region), text
+
+
 def test_normalize_phone_gives_the_reason() -> None:
     for text, reason in [("+31 6 12", "too short"), ("+999 1234", "unknown country code"),
                          ("+31 6 1234 5678 9012 3456 78", "too long"), ("hello", "not a number")]:
