@@ -260,6 +260,8 @@ _PARSE_PROBLEMS = {
     NumberParseException.TOO_SHORT_NSN: PhoneProblem.TOO_SHORT,
     NumberParseException.TOO_LONG: PhoneProblem.TOO_LONG,
 }
+_NSN_PROBLEMS = {_numbers.SHORT_NSN: _PARSE_PROBLEMS[NumberParseException.TOO_SHORT_NSN],
+                 _numbers.LONG_NSN: _PARSE_PROBLEMS[NumberParseException.TOO_LONG]}
 _R = phonenumbers.ValidationResult
 _POSSIBLE_PROBLEMS = {_R.TOO_SHORT: PhoneProblem.TOO_SHORT, _R.TOO_LONG: PhoneProblem.TOO_LONG,
                       _R.INVALID_LENGTH: PhoneProblem.INVALID_LENGTH,
@@ -293,7 +295,11 @@ def check(text: str, region: str | None) -> PhoneInfo:
     """phonenumbers' verdict on ``text`` (stripped; ``00…`` read as ``+…``) in ``region``."""
     found = _fast(text, region)
     if type(found) is not tuple:
-        return _slow(text, region)
+        problem = _NSN_PROBLEMS.get(found) if type(found) is int else None
+        if problem is None:
+            return _slow(text, region)
+        # parse() raises TOO_SHORT_NSN or TOO_LONG there: its verdict, without the parse
+        return PhoneInfo(number=None, region=None, type=NumberType.UNKNOWN, country_code=None, problem=problem)
     cc, nsn, where, _, kind = found
     if kind is PhoneNumberType.UNKNOWN:
         problem = _LENGTH_PROBLEMS.get(_COUNTRIES[cc][0].length(nsn), PhoneProblem.NOT_VALID)
