@@ -252,7 +252,7 @@ class Campaign:
             if info.number is not None:
                 b.numbers[i], b.regions[i], b.types[i] = info.number, info.region, info.type
                 continue
-            message = f"{raw!r} is not a valid phone number: {info.problem.value}"
+            message = f"{raw!r} is not a valid phone number: {str(info.problem)}"
             if _PROBE_TEXT in message:  # as validate() scrubs its token (digits and dashes: no case to fold)
                 message = scrub(message, _PROBE_TEXT)
             errors[i] = [CampaignProblem(code=303, field=column, message=message,
