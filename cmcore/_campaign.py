@@ -35,6 +35,7 @@ from cmcore._campaign_sum import (
     _INVALID,
     _WARNING,
     CampaignProblem,
+    problem,
     CampaignSummary,
     RowStatus,
     RowVerdict,
@@ -154,7 +155,7 @@ class Campaign:
         b.fields = block
         self._records += n
         errors: dict[int, list[CampaignProblem]] = {
-            i: [CampaignProblem(code=202, field="", message=error, location=f"line {lines[i]}")]
+            i: [problem(code=202, field="", message=error, location=f"line {lines[i]}")]
             for i, error in block.errors.items()}
         todo, texts, regions = _rows.render(columns, n, p.pieces, p.need, o["allow_empty"],
                                             -1 if p.region is None else p.region, o["region"],
@@ -209,13 +210,13 @@ class Campaign:
         p, o = self._plan, self._o
         missing = [p.names[at] for at in (p.phone, p.text, *p.placeholders) if at is not None and fields[at] is None]
         if missing:
-            errors[i] = [CampaignProblem(code=202, field=name, message=f"no value for {name!r}",
+            errors[i] = [problem(code=202, field=name, message=f"no value for {name!r}",
                                  location=f"line {line}, column {name!r}") for name in missing]
             return False
         if p.template is not None:
             empty = [name for at, name in p.placeholders.items() if not fields[at]]
             if empty and not o["allow_empty"]:
-                errors[i] = [CampaignProblem(code=304, field=name, message=f"the placeholder {{{name}}} has an empty value",
+                errors[i] = [problem(code=304, field=name, message=f"the placeholder {{{name}}} has an empty value",
                                      location=f"line {line}, column {name!r}") for name in empty]
                 return False
             b.texts[i] = "".join([piece if type(piece) is str else fields[piece] or ""  # type: ignore[index]
@@ -227,7 +228,7 @@ class Campaign:
         region = o["region"] if p.region is None else (fields[p.region] or "").strip().upper() or o["region"]
         if region is not None and region not in phonenumbers.SUPPORTED_REGIONS:
             name = p.names[p.region] if p.region is not None else "region"
-            errors[i] = [CampaignProblem(code=303, field=name, message=f"region {region!r} is not one phonenumbers knows "
+            errors[i] = [problem(code=303, field=name, message=f"region {region!r} is not one phonenumbers knows "
                                  "(an ISO 3166 code such as 'NL')", location=f"line {line}, column {name!r}")]
             return False
         b.regions[i] = region  # the reading region until the number says its own
@@ -242,7 +243,7 @@ class Campaign:
             raw = b.numbers[i] or ""
             region = b.regions[i]
             if not raw.strip():
-                errors[i] = [CampaignProblem(code=302, field=column, message=f"recipient {raw!r} is empty or not text",
+                errors[i] = [problem(code=302, field=column, message=f"recipient {raw!r} is empty or not text",
                                              location=f"line {b.lines[i]}, column {column!r}")]
                 info = _phone.check(raw.strip(), region)
                 b.numbers[i], b.regions[i], b.types[i] = info.number, info.region, (
@@ -255,7 +256,7 @@ class Campaign:
             message = f"{raw!r} is not a valid phone number: {str(info.problem)}"
             if _PROBE_TEXT in message:  # as validate() scrubs its token (digits and dashes: no case to fold)
                 message = scrub(message, _PROBE_TEXT)
-            errors[i] = [CampaignProblem(code=303, field=column, message=message,
+            errors[i] = [problem(code=303, field=column, message=message,
                                          location=f"line {b.lines[i]}, column {column!r}")]
             b.numbers[i], b.regions[i], b.types[i] = info.number, info.region, (
                 info.type if info.number is not None else None)
@@ -324,7 +325,7 @@ class Campaign:
         key = m.group(2) if m and m.group(2) else ""
         column = self._o["fields"].get(key, key)
         where = f"line {line}, column {column!r}" if key in self._o["fields"] else f"line {line}"
-        return CampaignProblem(code=error.code, field=column, message=error.message, location=where)
+        return problem(code=error.code, field=column, message=error.message, location=where)
 
     def _finish(self, b: VerdictBatch, errors: dict[int, list[CampaignProblem]]) -> None:
         cost, channel = self._o["cost"], self._o["channel"]
@@ -335,7 +336,7 @@ class Campaign:
             found[i] = tuple(these)
         for i, first in self._dups.add_valid(numbers, lines, status).items():
             status[i] = _WARNING
-            found[i] = (CampaignProblem(code=303, field=self._o["fields"]["to"],
+            found[i] = (problem(code=303, field=self._o["fields"]["to"],
                                         message=_DUPLICATE.format(number=numbers[i], first=first),
                                         location=f"line {lines[i]}"),)
         b.problems = {i: found[i] for i in sorted(found)}  # in the order of the rows

@@ -25,6 +25,7 @@ __all__ = ["CampaignProblem", "CampaignSummary", "Duplicates", "Longest", "RowSt
            "VerdictBatch"]
 
 _rows = _kernel.load("_rows")
+_wire = _kernel.load("_wire")
 
 _VALID, _WARNING, _INVALID = 0, 1, 2
 
@@ -39,6 +40,16 @@ class CampaignProblem:
     field: str
     message: str
     location: str
+
+
+_PROBLEM_SLOTS = tuple(getattr(CampaignProblem, name) for name in ("code", "field", "message", "location"))
+
+
+def problem(*, code: int, field: str, message: str, location: str) -> CampaignProblem:
+    """``CampaignProblem(...)`` of values a scan made itself (an int and three str), filled
+    without the frozen ``__init__``'s setattr a field: a scan makes one a bad or repeated row."""
+    made: CampaignProblem = _wire.fill(CampaignProblem, _PROBLEM_SLOTS, [code, field, message, location])
+    return made
 
 
 class RowStatus(str, enum.Enum):
