@@ -53,9 +53,12 @@ cdef class Plan:
     ``Plan`` says what each argument is."""
 
     cdef readonly long cc
-    cdef readonly object general, general_re, general_lengths, local_lengths, descs, mobile, mobile_re
+    cdef readonly object general, general_lengths, local_lengths, descs, mobile
     cdef readonly bint same_mobile
-    cdef readonly object prefix, transform, leading, idd, kinds, prefix_first
+    cdef readonly object transform, kinds, prefix_first
+    # each pattern's source until first used, then compiled (most plans never use most of
+    # them: the automaton stands for the number patterns); None where the metadata has none
+    cdef object _general_re, _mobile_re, _prefix, _leading, _idd
     cdef dict by_length
     cdef object unknown, fixed_line, fixed_or_mobile
     # the automaton of all the plan's patterns (general bit 0, type i bit i + 1, mobile last)
@@ -72,18 +75,18 @@ cdef class Plan:
                  bint same_mobile, prefix, transform, leading, idd, tuple kinds, prefix_first, dfa=None):
         self.cc = cc
         self.general = general
-        self.general_re = None if general is None else re.compile(general[1])
+        self._general_re = None if general is None else general[1]
         self.general_lengths = general_lengths
         self.local_lengths = frozenset(local_lengths)
         self.descs = descs
         self.by_length = {}
         self.mobile = mobile
-        self.mobile_re = None if mobile is None else re.compile(mobile[1])
+        self._mobile_re = None if mobile is None else mobile[1]
         self.same_mobile = same_mobile
-        self.prefix = None if prefix is None else re.compile(prefix)
+        self._prefix = prefix
         self.transform = transform
-        self.leading = None if leading is None else re.compile(leading)
-        self.idd = None if idd is None else re.compile(idd)
+        self._leading = leading
+        self._idd = idd
         self.kinds = kinds
         self.unknown, self.fixed_line, self.fixed_or_mobile = kinds
         self.prefix_first = prefix_first
@@ -99,6 +102,52 @@ cdef class Plan:
             for i in range(self.n_descs):
                 self.desc_masks[i] = lengths_mask(descs[i][1])
             self.desc_kinds = tuple([d[0] for d in descs])
+
+    @property
+    def general_re(self):
+        return self.general_compiled()
+
+    @property
+    def mobile_re(self):
+        return self.mobile_compiled()
+
+    @property
+    def prefix(self):
+        return self.prefix_re()
+
+    @property
+    def leading(self):
+        if type(self._leading) is str:
+            self._leading = re.compile(self._leading)
+        return self._leading
+
+    @property
+    def idd(self):
+        return self.idd_re()
+
+    cdef object prefix_re(self):
+        if type(self._prefix) is str:
+            self._prefix = re.compile(self._prefix)
+        return self._prefix
+
+    cdef object idd_re(self):
+        if type(self._idd) is str:
+            self._idd = re.compile(self._idd)
+        return self._idd
+
+    cdef object mobile_compiled(self):
+        if type(self._mobile_re) is str:
+            self._mobile_re = re.compile(self._mobile_re)
+        return self._mobile_re
+
+    cdef object general_compiled(self):
+        if type(self._general_re) is str:
+            self._general_re = re.compile(self._general_re)
+        return self._general_re
+
+    cdef object leading_source(self):
+        """The leading digits pattern's source (None where there is none)."""
+        return self._leading if self._leading is None or type(self._leading) is str else self._leading.pattern
 
     cdef object for_length(self, Py_ssize_t n, str first):
         general = self.general
@@ -155,7 +204,7 @@ cdef class Plan:
         if match is None:
             return self.unknown
         kind = (<tuple>matcher)[1][match.lastindex - 1]
-        if kind is self.fixed_line and (self.same_mobile or fits(self.mobile, self.mobile_re, nsn)):
+        if kind is self.fixed_line and (self.same_mobile or fits(self.mobile, self.mobile_compiled(), nsn)):
             return self.fixed_or_mobile
         return kind
 
@@ -176,7 +225,7 @@ cdef class Plan:
         cdef Py_ssize_t n = PyUnicode_GET_LENGTH(number)
         if self.has_dfa and 0 < n < 64 and PyUnicode_IS_ASCII(number) and is_digits(number):
             return self.walk_bits(number) & 1
-        return self.general_re is not None and self.general_re.fullmatch(number) is not None
+        return self._general_re is not None and self.general_compiled().fullmatch(number) is not None
 
     cpdef int length(self, str number) except -1:
         """phonenumbers' ``_test_number_length`` for the general description."""
@@ -197,9 +246,10 @@ cdef class Plan:
     cpdef str strip_prefix(self, str number):
         """phonenumbers' ``_maybe_strip_national_prefix_carrier_code``: the number with its
         national prefix (and carrier code) taken off, or as it was."""
-        if not number or self.prefix is None:
+        if not number or self._prefix is None:
             return number
-        match = self.prefix.match(number)
+        prefix = self.prefix_re()
+        match = prefix.match(number)
         if match is None:
             return number
         viable = self.general_fits(number)
@@ -210,7 +260,7 @@ cdef class Plan:
             if viable and not self.general_fits(number[match.end():]):
                 return number
             return number[match.end():]
-        transformed = self.prefix.sub(self.transform, number, count=1)
+        transformed = prefix.sub(self.transform, number, count=1)
         if viable and not self.general_fits(transformed):
             return number
         return transformed
@@ -275,8 +325,8 @@ cdef object international(str digits, dict codes):
 cdef object national(str digits, Plan plan, dict codes):
     """phonenumbers' ``_maybe_extract_country_code`` for a number without ``+``, read in the
     region of ``plan``: an international prefix, the region's own country code, or none."""
-    if plan.idd is not None:
-        match = plan.idd.match(digits)
+    if plan._idd is not None:
+        match = plan.idd_re().match(digits)
         if match is not None:
             after = digits[match.end():]
             if not after.startswith("0") or not after:
@@ -300,15 +350,15 @@ def steps(tuple regions):
     for region, plan in regions:
         if plan is None:
             continue
-        if (<Plan>plan).leading is not None:
+        if (<Plan>plan)._leading is not None:
             run.append((region, plan))
         else:
             if run:
-                out.append((re.compile("|".join([f"(?:{(<Plan>p).leading.pattern})()" for _, p in run])), tuple(run)))
+                out.append((re.compile("|".join([f"(?:{(<Plan>p).leading_source()})()" for _, p in run])), tuple(run)))
                 run = []
             out.append((None, ((region, plan),)))
     if run:
-        out.append((re.compile("|".join([f"(?:{(<Plan>p).leading.pattern})()" for _, p in run])), tuple(run)))
+        out.append((re.compile("|".join([f"(?:{(<Plan>p).leading_source()})()" for _, p in run])), tuple(run)))
     return tuple(out)
 
 
@@ -340,8 +390,8 @@ cdef object finish(object cc, str number, object parsing, dict countries, object
     if len(number) < MIN_NSN:
         return SHORT_NSN
     by = main if parsing is None else <Plan>parsing
-    if (by.prefix is not None and (by.prefix_first is None or number[0] in by.prefix_first)
-            and by.prefix.match(number)):
+    if (by._prefix is not None and (by.prefix_first is None or number[0] in by.prefix_first)
+            and by.prefix_re().match(number)):
         potential = by.strip_prefix(number)
         result = by.length(potential)
         if result != C_TOO_SHORT and result != C_LOCAL and result != C_BAD_LENGTH:
