@@ -29,6 +29,7 @@ MAX_INPUT = 250
 USES_AUTOMATON = True  # whether plans take the automaton of their patterns (``_automaton.py``)
 
 cdef enum:
+    DIGITS_ROOM = 256  # room for the digits of a text of at most MAX_INPUT characters
     C_TOO_SHORT = 0
     C_POSSIBLE = 1
     C_LOCAL = 2
@@ -406,26 +407,50 @@ cdef object finish(object cc, str number, object parsing, dict countries, object
     return cc, number, region, plan, kind
 
 
-cdef str digits_of(str body):
-    """The ASCII digits of ``body`` where it is a digit or ``(`` followed by digits, spaces,
-    brackets, dots and dashes only; None for any other text."""
-    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(body), i, count = 0
+cdef Py_ssize_t read_digits(str text, Py_ssize_t start, char* out) noexcept:
+    """How many ASCII digits ``text[start:]`` holds (copied to ``out``, room for DIGITS_ROOM)
+    where it is a digit or ``(`` followed by digits, spaces, brackets, dots and dashes only;
+    -1 for any other text."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text) - start, i, count = 0
     cdef const unsigned char* p
     cdef unsigned char c
-    cdef char out[256]
-    if n == 0 or n > MAX_INPUT or not PyUnicode_IS_ASCII(body):
-        return None
-    p = <const unsigned char*>PyUnicode_DATA(body)
+    if n <= 0 or n > MAX_INPUT or not PyUnicode_IS_ASCII(text):
+        return -1
+    p = <const unsigned char*>PyUnicode_DATA(text) + start
     if not (48 <= p[0] <= 57 or p[0] == 40):
-        return None
+        return -1
     for i in range(n):
         c = p[i]
         if 48 <= c <= 57:
             out[count] = <char>c
             count += 1
         elif c != 32 and c != 40 and c != 41 and c != 46 and c != 45:
-            return None
-    return PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, out, count)
+            return -1
+    return count
+
+
+cdef str digits_of(str body):
+    """The ASCII digits of ``body`` (``read_digits``), or None."""
+    cdef char out[DIGITS_ROOM]
+    cdef Py_ssize_t count = read_digits(body, 0, out)
+    return None if count < 0 else PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, out, count)
+
+
+cdef str international_nsn(str text, Py_ssize_t start, dict codes, long* cc):
+    """``international(digits_of(text[start:]))`` without the strs between: the national
+    number, its country code in ``cc``; None where ``fast()`` does not decide."""
+    cdef char out[DIGITS_ROOM]
+    cdef Py_ssize_t count = read_digits(text, start, out), size
+    cdef long code = 0
+    if count < 3 or out[0] == 48:  # fewer than 3 digits: parse()'s viability rules decide
+        return None
+    know(codes)
+    for size in range(3):  # phonenumbers reads the shortest code it knows
+        code = code * 10 + (out[size] - 48)
+        if KNOWN[code]:
+            cc[0] = code
+            return PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, out + size + 1, count - size - 1)
+    return None
 
 
 def fast(str text, region, dict countries, dict codes, load):
@@ -435,22 +460,16 @@ def fast(str text, region, dict countries, dict codes, load):
     decided here. ``countries`` caches each country code's ``(main plan, regions, steps)``,
     which ``load`` compiles on a miss."""
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
-    cdef bint intl
-    cdef str body, digits
+    cdef str digits, nsn
+    cdef long cc = 0
     if n > MAX_INPUT:
         return None
-    if n >= 2 and text[0] == "0" and text[1] == "0":
-        intl, body = True, text[2:]
-    elif n >= 1 and text[0] == "+":
-        intl, body = True, text[1:]
-    else:
-        intl, body = False, text
-    digits = digits_of(body)
+    if n >= 2 and text[0] == "0" and text[1] == "0" or n >= 1 and text[0] == "+":
+        nsn = international_nsn(text, 1 if text[0] == "+" else 2, codes, &cc)
+        return None if nsn is None else finish(cc, nsn, None, countries, load)
+    digits = digits_of(text)
     if digits is None or len(digits) < 3:
         return None  # another shape, or phonenumbers' viability rules for two digits
-    if intl:
-        found = international(digits, codes)
-        return None if found is None else finish(found[0], found[1], None, countries, load)
     if region is None:
         return None
     found = national(digits, <Plan>region, codes)
