@@ -60,7 +60,11 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _MAX_PLAIN_BODY = 8000  # longer bodies go through validate(), which counts their parts
 _LOCATION = re.compile(r"msg\[(\d+)\](?:\.(\w+))?")
 _CHUNK = 1000
-_DUPLICATE = "the number {number} is on line {first} too"  # the warning, shared with _campaign_frame
+
+
+def duplicate_message(number: str | None, first: int) -> str:
+    """The warning of a number seen before (shared with ``_campaign_frame``)."""
+    return f"the number {number} is on line {first} too"
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,11 +338,11 @@ class Campaign:
         for i, these in errors.items():
             status[i] = _INVALID
             found[i] = tuple(these)
+        column = self._o["fields"]["to"]
         for i, first in self._dups.add_valid(numbers, lines, status).items():
             status[i] = _WARNING
-            found[i] = (problem(code=303, field=self._o["fields"]["to"],
-                                        message=_DUPLICATE.format(number=numbers[i], first=first),
-                                        location=f"line {lines[i]}"),)
+            found[i] = (problem(code=303, field=column, message=duplicate_message(numbers[i], first),
+                                location=f"line {lines[i]}"),)
         b.problems = {i: found[i] for i in sorted(found)}  # in the order of the rows
         if cost is not None:
             for i in range(len(status)):

@@ -22,7 +22,7 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
-from cmcore._campaign import _DUPLICATE, scan_campaign
+from cmcore._campaign import duplicate_message, scan_campaign
 from cmcore._campaign_sum import RowStatus
 from cmcore._models import Channel
 
@@ -87,7 +87,7 @@ def scan_frame(
         if v.status is RowStatus.INVALID:
             codes, messages = ",".join(str(p.code) for p in v.problems), "\n".join(p.message for p in v.problems)
         elif v.status is RowStatus.WARNING:  # a duplicate: name the first line in this frame's numbering
-            codes, messages = "303", _DUPLICATE.format(number=v.number, first=firsts[v.number or ""])
+            codes, messages = "303", duplicate_message(v.number, firsts[v.number or ""])
         else:
             codes, messages = "", ""
             firsts[v.number or ""] = line
@@ -112,7 +112,7 @@ def mark_duplicates(verdicts: Any, first_lines: Any, /) -> Any:
         first = firsts.get(number)
         if first is not None and status[i] != invalid and first < line:
             status[i], codes[i] = RowStatus.WARNING.value, "303"
-            messages[i] = _DUPLICATE.format(number=number, first=int(first))
+            messages[i] = duplicate_message(number, int(first))
     pandas = importlib.import_module("pandas")
     for name, values in (("status", status), ("codes", codes), ("messages", messages)):
         out[name] = pandas.Series(values, index=out.index, dtype=object)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import enum
 from array import array
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, overload
@@ -194,8 +193,8 @@ class Tally:
 
     def __init__(self) -> None:
         self.rows = self.valid_rows = self.invalid_rows = self.warnings = self.parts = 0
-        self.by_code: Counter[int] = Counter()
-        self.problems: Counter[int] = Counter()
+        self.by_code: dict[int, int] = {}
+        self.problems: dict[int, int] = {}
         self.histogram: dict[int, int] = {}
         self.encodings: dict[str, list[int]] = {}  # region -> [UCS-2 rows, GSM-7 rows]
         self.longest: Longest | None = None
@@ -208,10 +207,13 @@ class Tally:
         good, total, top = _rows.tally(status, parts, units, gsm7, batch.regions, self.histogram, self.encodings)
         self.valid_rows += good
         self.invalid_rows += len(status) - good
+        by_code, problems = self.by_code, self.problems
         for i, found in batch.problems.items():
             if status[i] == 2:
-                self.by_code[found[0].code] += 1
-                self.problems.update(p.code for p in found)
+                code = found[0].code
+                by_code[code] = by_code.get(code, 0) + 1
+                for p in found:
+                    problems[p.code] = problems.get(p.code, 0) + 1
             else:
                 self.warnings += 1
         self.parts += total
