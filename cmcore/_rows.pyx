@@ -517,12 +517,16 @@ cdef object _render(list columns, Py_ssize_t i, tuple pieces):
         if m > top:
             top = m
     out = PyUnicode_New(total, top)
+    cdef char* into = <char*>PyUnicode_DATA(out)
     for k in range(len(pieces)):
         piece = pieces[k]
         value = <str>piece if type(piece) is str else <str>(<list>columns[<Py_ssize_t>piece])[i]
         size = PyUnicode_GET_LENGTH(value)
         if size:
-            PyUnicode_CopyCharacters(out, at, value, 0, size)
+            if top < 256:  # every piece and the text one octet a character: a plain copy
+                memcpy(into + at, PyUnicode_DATA(value), size)
+            else:
+                PyUnicode_CopyCharacters(out, at, value, 0, size)
             at += size
     return out
 
