@@ -29,6 +29,11 @@ MAX_INPUT = 250
 USES_AUTOMATON = True  # whether plans take the automaton of their patterns (``_automaton.py``)
 
 cdef enum:
+    P_GENERAL = 0  # a plan's patterns, in Plan._patterns
+    P_MOBILE = 1
+    P_PREFIX = 2
+    P_LEADING = 3
+    P_IDD = 4
     DIGITS_ROOM = 256  # room for the digits of a text of at most MAX_INPUT characters
     C_TOO_SHORT = 0
     C_POSSIBLE = 1
@@ -59,7 +64,7 @@ cdef class Plan:
     cdef readonly object transform, kinds, prefix_first
     # each pattern's source until first used, then compiled (most plans never use most of
     # them: the automaton stands for the number patterns); None where the metadata has none
-    cdef object _general_re, _mobile_re, _prefix, _leading, _idd
+    cdef list _patterns  # by P_GENERAL, P_MOBILE, P_PREFIX, P_LEADING, P_IDD
     cdef dict by_length
     cdef object unknown, fixed_line, fixed_or_mobile
     # the automaton of all the plan's patterns (general bit 0, type i bit i + 1, mobile last)
@@ -76,18 +81,15 @@ cdef class Plan:
                  bint same_mobile, prefix, transform, leading, idd, tuple kinds, prefix_first, dfa=None):
         self.cc = cc
         self.general = general
-        self._general_re = None if general is None else general[1]
         self.general_lengths = general_lengths
         self.local_lengths = frozenset(local_lengths)
         self.descs = descs
         self.by_length = {}
         self.mobile = mobile
-        self._mobile_re = None if mobile is None else mobile[1]
         self.same_mobile = same_mobile
-        self._prefix = prefix
         self.transform = transform
-        self._leading = leading
-        self._idd = idd
+        self._patterns = [None if general is None else general[1], None if mobile is None else mobile[1], prefix,
+                          leading, idd]
         self.kinds = kinds
         self.unknown, self.fixed_line, self.fixed_or_mobile = kinds
         self.prefix_first = prefix_first
@@ -106,49 +108,35 @@ cdef class Plan:
 
     @property
     def general_re(self):
-        return self.general_compiled()
+        return self.pattern(P_GENERAL)
 
     @property
     def mobile_re(self):
-        return self.mobile_compiled()
+        return self.pattern(P_MOBILE)
 
     @property
     def prefix(self):
-        return self.prefix_re()
+        return self.pattern(P_PREFIX)
 
     @property
     def leading(self):
-        if type(self._leading) is str:
-            self._leading = re.compile(self._leading)
-        return self._leading
+        return self.pattern(P_LEADING)
 
     @property
     def idd(self):
-        return self.idd_re()
+        return self.pattern(P_IDD)
 
-    cdef object prefix_re(self):
-        if type(self._prefix) is str:
-            self._prefix = re.compile(self._prefix)
-        return self._prefix
-
-    cdef object idd_re(self):
-        if type(self._idd) is str:
-            self._idd = re.compile(self._idd)
-        return self._idd
-
-    cdef object mobile_compiled(self):
-        if type(self._mobile_re) is str:
-            self._mobile_re = re.compile(self._mobile_re)
-        return self._mobile_re
-
-    cdef object general_compiled(self):
-        if type(self._general_re) is str:
-            self._general_re = re.compile(self._general_re)
-        return self._general_re
+    cdef object pattern(self, int which):
+        """The plan's pattern ``which``, compiled now if it is not yet (None where none)."""
+        found = self._patterns[which]
+        if type(found) is str:
+            found = self._patterns[which] = re.compile(found)
+        return found
 
     cdef object leading_source(self):
         """The leading digits pattern's source (None where there is none)."""
-        return self._leading if self._leading is None or type(self._leading) is str else self._leading.pattern
+        found = self._patterns[P_LEADING]
+        return found if found is None or type(found) is str else found.pattern
 
     cdef object for_length(self, Py_ssize_t n, str first):
         general = self.general
@@ -205,7 +193,7 @@ cdef class Plan:
         if match is None:
             return self.unknown
         kind = (<tuple>matcher)[1][match.lastindex - 1]
-        if kind is self.fixed_line and (self.same_mobile or fits(self.mobile, self.mobile_compiled(), nsn)):
+        if kind is self.fixed_line and (self.same_mobile or fits(self.mobile, self.pattern(P_MOBILE), nsn)):
             return self.fixed_or_mobile
         return kind
 
@@ -226,7 +214,8 @@ cdef class Plan:
         cdef Py_ssize_t n = PyUnicode_GET_LENGTH(number)
         if self.has_dfa and 0 < n < 64 and PyUnicode_IS_ASCII(number) and is_digits(number):
             return self.walk_bits(number) & 1
-        return self._general_re is not None and self.general_compiled().fullmatch(number) is not None
+        compiled = self.pattern(P_GENERAL)
+        return compiled is not None and compiled.fullmatch(number) is not None
 
     cpdef int length(self, str number) except -1:
         """phonenumbers' ``_test_number_length`` for the general description."""
@@ -247,9 +236,9 @@ cdef class Plan:
     cpdef str strip_prefix(self, str number):
         """phonenumbers' ``_maybe_strip_national_prefix_carrier_code``: the number with its
         national prefix (and carrier code) taken off, or as it was."""
-        if not number or self._prefix is None:
+        prefix = self.pattern(P_PREFIX) if number else None
+        if prefix is None:
             return number
-        prefix = self.prefix_re()
         match = prefix.match(number)
         if match is None:
             return number
@@ -326,8 +315,9 @@ cdef object international(str digits, dict codes):
 cdef object national(str digits, Plan plan, dict codes):
     """phonenumbers' ``_maybe_extract_country_code`` for a number without ``+``, read in the
     region of ``plan``: an international prefix, the region's own country code, or none."""
-    if plan._idd is not None:
-        match = plan.idd_re().match(digits)
+    idd = plan.pattern(P_IDD)
+    if idd is not None:
+        match = idd.match(digits)
         if match is not None:
             after = digits[match.end():]
             if not after.startswith("0") or not after:
@@ -351,7 +341,7 @@ def steps(tuple regions):
     for region, plan in regions:
         if plan is None:
             continue
-        if (<Plan>plan)._leading is not None:
+        if (<Plan>plan)._patterns[P_LEADING] is not None:
             run.append((region, plan))
         else:
             if run:
@@ -391,8 +381,8 @@ cdef object finish(object cc, str number, object parsing, dict countries, object
     if len(number) < MIN_NSN:
         return SHORT_NSN
     by = main if parsing is None else <Plan>parsing
-    if (by._prefix is not None and (by.prefix_first is None or number[0] in by.prefix_first)
-            and by.prefix_re().match(number)):
+    if (by._patterns[P_PREFIX] is not None and (by.prefix_first is None or number[0] in by.prefix_first)
+            and by.pattern(P_PREFIX).match(number)):
         potential = by.strip_prefix(number)
         result = by.length(potential)
         if result != C_TOO_SHORT and result != C_LOCAL and result != C_BAD_LENGTH:
