@@ -25,7 +25,8 @@ code, and packs eight septets into seven octets in one word.
 """
 
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_Check, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
-from cpython.long cimport PyLong_AsLong, PyLong_CheckExact
+from cpython.list cimport PyList_GET_ITEM, PyList_GET_SIZE
+from cpython.long cimport PyLong_AsLongAndOverflow, PyLong_CheckExact
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from cpython.object cimport PyObject
 from cpython.ref cimport Py_DECREF, Py_INCREF
@@ -94,10 +95,31 @@ cdef extern from *:
             m->offset > t->tp_basicsize - (Py_ssize_t)sizeof(PyObject*)) return -1;
         return m->offset;
     }
-    /* A new instance of exactly ``cls`` (a type whose offsets were checked), __init__ not run. */
+    #ifdef Py_TPFLAGS_MANAGED_WEAKREF
+    #define CMCORE_PREHEADER (CMCORE_MANAGED_DICT | Py_TPFLAGS_MANAGED_WEAKREF)
+    #else
+    #define CMCORE_PREHEADER CMCORE_MANAGED_DICT
+    #endif
+    /* Leave ``obj`` out of the cycle collector's lists: done only for a part, whose members
+       are ints, bytes, str and None, and for the tuple of such parts, neither of which can be
+       in a cycle (CPython untracks such tuples itself, at their first collection). */
+    static void cmcore_untrack(PyObject* obj) {
+        if (PyObject_IS_GC(obj)) PyObject_GC_UnTrack(obj);
+    }
+    /* A new, untracked instance of exactly ``cls`` (a type whose offsets were checked),
+       __init__ not run. For a plain class, what object.__new__(cls) makes, zeroed, and left
+       untracked as PyObject_GC_New leaves it (rather than tracked, then untracked). */
     static PyObject* cmcore_new(PyObject* cls, PyObject* args) {
         PyTypeObject* t = (PyTypeObject*)cls;
         PyObject* obj;
+        if (t->tp_new == PyBaseObject_Type.tp_new && t->tp_alloc == PyType_GenericAlloc &&
+                t->tp_itemsize == 0 && PyType_IS_GC(t) &&
+                !(t->tp_flags & (Py_TPFLAGS_IS_ABSTRACT | CMCORE_PREHEADER))) {
+            obj = PyObject_GC_New(PyObject, t);
+            if (obj != NULL)
+                memset((char*)obj + sizeof(PyObject), 0, t->tp_basicsize - sizeof(PyObject));
+            return obj;
+        }
         if (t->tp_new == PyBaseObject_Type.tp_new && t->tp_alloc != NULL &&
                 !(t->tp_flags & (Py_TPFLAGS_IS_ABSTRACT | CMCORE_MANAGED_DICT)))
             obj = t->tp_alloc(t, 0);  /* what object.__new__(cls) does, its checks made */
@@ -108,13 +130,8 @@ cdef extern from *:
             PyErr_SetString(PyExc_TypeError, "parts(): the part class made an instance of another class");
             return NULL;
         }
+        if (obj != NULL) cmcore_untrack(obj);
         return obj;
-    }
-    /* Leave ``obj`` out of the cycle collector's lists: done only for a part, whose members
-       are ints, bytes, str and None, and for the tuple of such parts, neither of which can be
-       in a cycle (CPython untracks such tuples itself, at their first collection). */
-    static void cmcore_untrack(PyObject* obj) {
-        if (PyObject_IS_GC(obj)) PyObject_GC_UnTrack(obj);
     }
     /* A list of the ``n`` objects ``items`` holds references to, which it takes over. */
     static PyObject* cmcore_list_of(PyObject** items, Py_ssize_t n) {
@@ -138,7 +155,7 @@ cdef extern from *:
     Py_ssize_t member_offset "cmcore_member_offset"(object descr, object cls)
     object new_part "cmcore_new"(object cls, object args)
     void put "cmcore_put"(object obj, Py_ssize_t offset, object value)
-    void untrack "cmcore_untrack"(object obj)
+    void untrack "PyObject_GC_UnTrack"(object tuple)  # a tuple of parts (see cmcore_untrack)
     list list_of "cmcore_list_of"(PyObject** items, Py_ssize_t n)
 
 cdef enum:
@@ -265,6 +282,8 @@ def _fill_default() -> None:
         DEFAULT[i] = ABSENT if cost == 0 else code | (0x80 if cost == 2 else 0)
         if cost == 2 and DEFAULT[i] == ABSENT:
             raise ValueError("an extension character's code is 0x7F")
+        if cost and code == ESC:  # _septet_cuts takes every escape for the first of a pair
+            raise ValueError("a character's septet or code is the escape")
 
 _fill_default()
 
@@ -312,63 +331,67 @@ ctypedef fused char_t:
     uint32_t
 
 
-cdef Py_ssize_t _default_septets(const char_t* p, Py_ssize_t n, Py_ssize_t capacity, uint8_t* out,
-                                 Cuts* cuts, Py_ssize_t* bad) noexcept nogil:
+cdef Py_ssize_t _default_septets(const char_t* p, Py_ssize_t n, uint8_t* out, Py_ssize_t* bad) noexcept nogil:
     """Write the default-alphabet septets of ``p`` (escapes included) to ``out`` (room for
     2n + 8) and return how many; ``bad`` is -1, or the first character's index that neither
-    table holds (the septets before it written). Parts of ``capacity`` septets are cut
-    greedily, an escape pair never split, into ``cuts``.
+    table holds (the septets before it written). Parts are cut afterwards, and only for a
+    text longer than one (``_septet_cuts``), so that the pass keeps no count of them.
 
     Eight characters at a time: ASCII ones whose septets are their codes are copied as a
     word; else their eight looks in ``DEFAULT`` go into one word, written whole when none has
-    bit 7 (an extension character or ABSENT). Any other block is walked a character at a time.
+    bit 7 (an extension character or ABSENT). A block with one is walked a character at a time.
     """
-    cdef Py_ssize_t i = 0, w = 0, used = 0, end
+    cdef Py_ssize_t i = 0, w = 0, end
     cdef uint32_t c
-    cdef uint8_t v, code
-    cdef int cost, k
+    cdef uint8_t v
+    cdef int k
     cdef uint64_t word
     bad[0] = -1
     while i < n:
-        end = i + 1
-        if i + 8 <= n and used + 8 <= capacity:
+        while i + 8 <= n:
             if char_t is uint8_t:
                 word = load_le(p + i)
                 if _own_word(word):
                     store_le(out + w, word, 8)
                     w += 8
-                    used += 8
                     i += 8
                     continue
             word = 0
             for k in range(8):
                 c = p[i + k]
                 word |= <uint64_t>(DEFAULT[c] if char_t is not uint32_t or c <= 0xFFFF else ABSENT) << (8 * k)
-            if (word & HIGH) == 0:
-                store_le(out + w, word, 8)
-                w += 8
-                used += 8
-                i += 8
-                continue
-            end = i + 8
+            if (word & HIGH) != 0:
+                break
+            store_le(out + w, word, 8)
+            w += 8
+            i += 8
+        end = i + 8 if i + 8 <= n else n
         while i < end:
             c = p[i]
             v = DEFAULT[c] if char_t is not uint32_t or c <= 0xFFFF else ABSENT
             if v == ABSENT:
                 bad[0] = i
                 return w
-            cost = 1 + (v >> 7)
-            code = v & 0x7F
-            if used + cost > capacity:
-                _cut(cuts, i, w)
-                used = cost
-            else:
-                used += cost
-            out[w] = ESC if cost == 2 else code  # written without a branch: the code goes after,
-            out[w + 1] = code                    # where the next septet overwrites it if cost is 1
-            w += cost
+            out[w] = ESC if v & 0x80 else v  # written without a branch: the code goes after,
+            out[w + 1] = v & 0x7F             # where the next septet overwrites it if cost is 1
+            w += 1 + (v >> 7)
             i += 1
     return w
+
+
+cdef void _septet_cuts(const uint8_t* septets, Py_ssize_t units, Py_ssize_t capacity, Cuts* cuts) noexcept nogil:
+    """Cut ``units`` default-alphabet septets greedily into parts of at most ``capacity``
+    (at least 2), an escape pair never split, into ``cuts``. An escape always opens a pair (no
+    character's septet or code is ESC, ``_fill_default`` checks), so a part whose last septet
+    is one ends before it, and a part's characters are its septets less its escapes."""
+    cdef Py_ssize_t start = 0, end, chars = 0, j
+    while units - start > capacity and not cuts.over:
+        end = start + capacity - (septets[start + capacity - 1] == ESC)
+        chars += end - start
+        for j in range(start, end):
+            chars -= septets[j] == ESC
+        _cut(cuts, chars, end)
+        start = end
 
 
 def encode(object text, long locking, long single):
@@ -385,20 +408,17 @@ def encode(object text, long locking, long single):
     if n > PY_SSIZE_T_MAX // 2:
         raise MemoryError("text too long to encode")
     cdef uint8_t* out = <uint8_t*>malloc(2 * n + 8)
-    cdef Cuts cuts
     cdef Py_ssize_t bad
     if out == NULL:
         raise MemoryError()
     try:
         if locking == 0 and single == 0:
-            cuts.count = 0
-            cuts.over = False
             if kind == PyUnicode_1BYTE_KIND:
-                w = _default_septets(<const uint8_t*>data, n, PY_SSIZE_T_MAX, out, &cuts, &bad)
+                w = _default_septets(<const uint8_t*>data, n, out, &bad)
             elif kind == PyUnicode_2BYTE_KIND:
-                w = _default_septets(<const uint16_t*>data, n, PY_SSIZE_T_MAX, out, &cuts, &bad)
+                w = _default_septets(<const uint16_t*>data, n, out, &bad)
             else:
-                w = _default_septets(<const uint32_t*>data, n, PY_SSIZE_T_MAX, out, &cuts, &bad)
+                w = _default_septets(<const uint32_t*>data, n, out, &bad)
             return PyBytes_FromStringAndSize(<char*>out, w), bad
         for i in range(n):
             cost = _cost(_read(kind, data, i), lock, shift, &code)
@@ -669,11 +689,14 @@ cdef int _bind(object cls, Py_ssize_t* offsets) except -1:
 
 cdef long _reference(object reference, bint ref16) except -2:
     """The reference, -1 for None, -3 (no error set) for what ``sms_parts()`` must refuse."""
+    cdef int overflow = 0
+    cdef long value
     if reference is None:
         return -1
-    if not PyLong_CheckExact(reference) or not 0 <= reference <= (0xFFFF if ref16 else 0xFF):
+    if not PyLong_CheckExact(reference):
         return -3
-    return PyLong_AsLong(reference)
+    value = PyLong_AsLongAndOverflow(reference, &overflow)  # an exact int: no error but overflow
+    return value if not overflow and 0 <= value <= (0xFFFF if ref16 else 0xFF) else -3
 
 
 cdef Py_ssize_t _ucs2_units(const char_t* p, Py_ssize_t n, Py_ssize_t capacity, Cuts* cuts) noexcept nogil:
@@ -769,7 +792,6 @@ cdef object _part(object cls, const Py_ssize_t* offsets, bint gsm7, bytes udh, b
     put(part, offsets[6], None)
     put(part, offsets[7], None)
     put(part, offsets[8], None)
-    untrack(part)
     return part
 
 
@@ -812,15 +834,15 @@ cdef object _one(object text, object cls, const Py_ssize_t* offsets, long refere
     if kind != PyUnicode_4BYTE_KIND:  # a 4-byte text holds an astral character: not GSM-7
         septets = _room(scratch, n)
         if kind == PyUnicode_1BYTE_KIND:
-            units = _default_septets(<const uint8_t*>data, n, GSM_MULTI[ref16], septets, &cuts, &bad)
+            units = _default_septets(<const uint8_t*>data, n, septets, &bad)
         else:
-            units = _default_septets(<const uint16_t*>data, n, GSM_MULTI[ref16], septets, &cuts, &bad)
+            units = _default_septets(<const uint16_t*>data, n, septets, &bad)
         gsm7 = bad < 0
+        if gsm7 and units > GSM_SINGLE:
+            _septet_cuts(septets, units, GSM_MULTI[ref16], &cuts)
     else:
         gsm7 = False
     if not gsm7:
-        cuts.count = 0
-        cuts.over = False
         if kind == PyUnicode_1BYTE_KIND:
             units = _ucs2_units(<const uint8_t*>data, n, UCS2_MULTI[ref16], &cuts)
         elif kind == PyUnicode_2BYTE_KIND:
@@ -885,7 +907,9 @@ def parts(object text, object cls, object reference, object ref16, bint packed):
 def parts_many(object texts, object cls, object references, object ref16, bint packed):
     """Return ``(found, stop)``: ``parts()`` of each of ``texts`` (a list) with the reference
     at the same index of ``references`` (a list as long, or None), up to the first text that
-    ``parts()`` answers None for, whose index is ``stop`` (-1 when there is none)."""
+    ``parts()`` answers None for, whose index is ``stop`` (-1 when there is none). Each item
+    is read when its turn comes: lists changed meanwhile (by a finalizer) are read as they
+    are then, and one that has lost the item ends the batch there."""
     cdef Py_ssize_t offsets[N_FIELDS]
     cdef Scratch scratch
     cdef Py_ssize_t i, n
@@ -895,11 +919,9 @@ def parts_many(object texts, object cls, object references, object ref16, bint p
         raise TypeError(f"parts_many(): texts must be a list, not {type(texts).__name__}")
     if references is not None and type(references) is not list:
         raise TypeError(f"parts_many(): references must be a list or None, not {type(references).__name__}")
-    cdef tuple items = tuple(texts)  # a list could change under a finalizer that runs mid-loop
-    cdef tuple refs = tuple(references) if references is not None else None
-    n = len(items)
-    if refs is not None and len(refs) != n:
-        raise ValueError(f"parts_many(): {len(refs)} references for {n} texts")
+    n = PyList_GET_SIZE(texts)
+    if references is not None and PyList_GET_SIZE(references) != n:
+        raise ValueError(f"parts_many(): {PyList_GET_SIZE(references)} references for {n} texts")
     if ref16 is not True and ref16 is not False:
         return [], 0 if n else -1
     cdef bint r16 = ref16 is True
@@ -913,9 +935,16 @@ def parts_many(object texts, object cls, object references, object ref16, bint p
     scratch.room = 0
     try:
         for i in range(n):
-            text = items[i]
-            if refs is not None:
-                ref = _reference(refs[i], r16)
+            # Each item is read, and held, as its turn comes (a copy of the lists would touch
+            # every text twice more, cold): their sizes are read again, as a finalizer that
+            # runs mid-loop may change them.
+            if i >= PyList_GET_SIZE(texts) or (references is not None and i >= PyList_GET_SIZE(references)):
+                stop = i if i < PyList_GET_SIZE(texts) else -1
+                break
+            text = <object>PyList_GET_ITEM(texts, i)
+            if references is not None:
+                reference = <object>PyList_GET_ITEM(references, i)
+                ref = _reference(reference, r16)
             if ref < -1 or not PyUnicode_Check(text):
                 stop = i
                 break

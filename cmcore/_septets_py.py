@@ -340,22 +340,27 @@ def parts_many(texts: list[str], cls: type, references: list[int | None] | None,
                packed: bool) -> tuple[list[tuple[object, ...]], int]:
     """Return ``(found, stop)``: ``parts()`` of each of ``texts`` (a list) with the reference
     at the same index of ``references`` (a list as long, or None), up to the first text that
-    ``parts()`` answers None for, whose index is ``stop`` (-1 when there is none)."""
+    ``parts()`` answers None for, whose index is ``stop`` (-1 when there is none). Each item
+    is read when its turn comes: lists changed meanwhile (by a finalizer) are read as they
+    are then, and one that has lost the item ends the batch there."""
     setters = _setters(cls)
     if type(texts) is not list:
         raise TypeError(f"parts_many(): texts must be a list, not {type(texts).__name__}")
     if references is not None and type(references) is not list:
         raise TypeError(f"parts_many(): references must be a list or None, not {type(references).__name__}")
-    items = tuple(texts)
-    refs = tuple(references) if references is not None else None
-    if refs is not None and len(refs) != len(items):
-        raise ValueError(f"parts_many(): {len(refs)} references for {len(items)} texts")
+    if references is not None and len(references) != len(texts):
+        raise ValueError(f"parts_many(): {len(references)} references for {len(texts)} texts")
     found: list[tuple[object, ...]] = []
     if ref16 is not True and ref16 is not False:
-        return found, 0 if items else -1
+        return found, 0 if texts else -1
     packed = bool(packed)
-    for i, text in enumerate(items):
-        ref = -1 if refs is None else _reference(refs[i], ref16)
+    for i in range(len(texts)):
+        # each item read as its turn comes, as the kernel reads it: a finalizer that runs
+        # mid-loop may change the lists, and a list that has lost the item ends the batch
+        if i >= len(texts) or (references is not None and i >= len(references)):
+            return found, i if i < len(texts) else -1
+        text = texts[i]
+        ref = -1 if references is None else _reference(references[i], ref16)
         one = None if ref < -1 or not issubclass(type(text), str) else _one(_exact(text), cls, setters, ref,
                                                                               ref16, packed)
         if one is None:

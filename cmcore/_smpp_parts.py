@@ -86,7 +86,7 @@ def _find_plan(text: str, languages: Sequence[str], tables: tuple[int, int] | No
             raise ValueError("sms_parts(): locking/single tables are GSM 7-bit; they cannot go with Encoding.UCS2")
         return _Plan(False, 0, 0, limits.ucs2_single, limits.ucs2_multi)
     lock, shift = tables or (0, 0)
-    values, bad = _national.septets.encode(text, lock, shift)
+    bad = _national.septets.encode(text, lock, shift)[1]
     if bad >= 0 and tables is None and languages:
         choice = _national.choose(text, languages, limits.gsm7_single, limits.gsm7_multi, "sms_parts", ref16=ref16)
         if choice is not None:
@@ -150,6 +150,12 @@ def _payload(text: str, plan: _Plan, udh: bytes, packed: bool, encoded: bytes | 
     payload: bytes = _national.septets.pack(values, (7 - (8 * len(udh)) % 7) % 7, True)
     return payload
 
+
+# The common case's kernel entry points, bound once from the kernel that ``_national`` chose
+# (a test or benchmark that swaps ``_national.septets`` for the twin rebinds these as well).
+_kernel_parts: Callable[[str, type, int | None, bool, bool], tuple[SmsPart, ...] | None] = _national.septets.parts
+_kernel_parts_many: Callable[[list[str], type, list[int] | None, bool, bool], tuple[list[tuple[SmsPart, ...]], int]] = (
+    _national.septets.parts_many)
 
 # Writing through the slot descriptors skips the frozen __setattr__ (as _sms does for
 # Segmentation): a part is built in a fraction of the generated __init__'s time.
@@ -217,9 +223,10 @@ def sms_parts(
     """
     if (limits is DEFAULT_LIMITS and transport == "udh" and locking is None and single is None and encoding is None
             and not languages and not graphemes):
-        found: tuple[SmsPart, ...] | None = _national.septets.parts(text, SmsPart, reference, ref16, packed)
-        if found is not None:  # the common case, in one pass of the kernel; else it raises below
-            return found
+        # the common case, in one pass of the kernel; it answers None (never an empty tuple)
+        # where the general path must answer, or raise
+        return _kernel_parts(text, SmsPart, reference, ref16, packed) or _sms_parts(
+            text, reference, ref16, packed, languages, locking, single, encoding, limits, transport, graphemes)
     return _sms_parts(text, reference, ref16, packed, languages, locking, single, encoding, limits, transport,
                       graphemes)
 
@@ -296,8 +303,7 @@ def sms_parts_many(
     while start < len(items):
         if fast:
             rest = items[start:] if start else items
-            found, stop = _national.septets.parts_many(rest, SmsPart, refs[start:] if refs and start else refs,
-                                                       ref16, packed)
+            found, stop = _kernel_parts_many(rest, SmsPart, refs[start:] if refs and start else refs, ref16, packed)
             out += found
             if stop < 0:
                 break

@@ -15,9 +15,16 @@ Other hex here is worked out by hand in the comments.
 
 from __future__ import annotations
 
+import gc
+import os
 import pickle
+import subprocess
+import sys
+import tempfile
+import weakref
 from collections.abc import Iterator
 from types import ModuleType
+from typing import Any
 
 import pytest
 from conftest import compiled, examples
@@ -48,7 +55,36 @@ def septets(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
     if module is None:
         pytest.skip("the compiled kernel is not built (CMCORE_NO_EXTENSIONS=1)")
     monkeypatch.setattr(_national, "septets", module)
+    monkeypatch.setattr(_smpp_parts, "_kernel_parts", module.parts)  # bound once at import
+    monkeypatch.setattr(_smpp_parts, "_kernel_parts_many", module.parts_many)
     yield module
+
+
+def test_a_plain_import_binds_the_kernel_national_chose(septets: ModuleType) -> None:
+    """``_smpp_parts`` binds its entry points once, from ``_national``'s kernel: the compiled
+    one, or the twin under CMCORE_NO_EXTENSIONS=1 (in a subprocess, outside the checkout)."""
+    env = {k: v for k, v in os.environ.items() if k != "CMCORE_NO_EXTENSIONS"}
+    if septets is _septets_py:
+        env["CMCORE_NO_EXTENSIONS"] = "1"
+    code = ("from cmcore import _national as n, _smpp_parts as p; k = n.septets; "
+            "print(k.__name__, p._kernel_parts is k.parts, p._kernel_parts_many is k.parts_many)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                          cwd=tempfile.gettempdir(), check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == [septets.__name__, "True", "True"]
+
+
+def test_no_compiled_kernel_function_stays_bound_under_the_twin(septets: ModuleType) -> None:
+    """What a module binds from the kernel at import, the fixture rebinds: under the twin, no
+    cmcore module holds a compiled kernel function, so the "py" runs really run the twin."""
+    if septets is not _septets_py or COMPILED is None:
+        pytest.skip("checks the twin's runs against the compiled kernel")
+    compiled_functions = {id(value) for value in vars(COMPILED).values() if callable(value)}
+    leaked = [f"{name}.{attr}" for name, module in sorted(sys.modules.items())
+              if name.startswith("cmcore.") and module is not COMPILED
+              for attr, value in vars(module).items() if id(value) in compiled_functions]
+    assert leaked == []
+    assert cmcore.sms_parts_many(["abc"]) == [_septets_py.parts("abc", SmsPart, None, False, False)]
 
 
 # --- GSM 7-bit -----------------------------------------------------------------------------
@@ -423,13 +459,41 @@ def test_kernel_parts_refuse_odd_classes_and_arguments(septets: ModuleType) -> N
     assert stop == 1 and len(found) == 1
 
 
+class _Roomier(SmsPart):
+    __slots__ = ("__weakref__", "extra")
+
+
+class _OwnNew(SmsPart):
+    __slots__ = ()
+
+    def __new__(cls) -> Any:  # the compiled kernel makes these through it
+        return super().__new__(cls)
+
+
+@pytest.mark.parametrize("cls", [SmsPart, _Roomier, _OwnNew])
+def test_kernel_parts_of_other_part_classes(septets: ModuleType, cls: type[SmsPart]) -> None:
+    """Made as object.__new__ makes them: slots beyond the fields left empty, a weak
+    reference slot that works; the compiled kernel leaves them untracked."""
+    for text in ("hi", "a" * 200):
+        found = septets.parts(text, cls, 4, False, False)
+        assert [type(p) for p in found] == [cls] * len(found)
+        assert [SmsPart(**{f: getattr(p, f) for f in _septets_py.FIELDS}) for p in found] == list(
+            cmcore.sms_parts(text, reference=4))
+        if cls is _Roomier:
+            assert weakref.ref(found[0])() is found[0]
+            with pytest.raises(AttributeError):
+                getattr(found[0], "extra")  # noqa: B009
+        if septets is COMPILED:
+            assert not gc.is_tracked(found) and not any(gc.is_tracked(p) for p in found)
+
+
 def test_sms_parts_many() -> None:
     texts = ["", "hi", "a" * 161, CY * 71, EMOJI * 36, "\u20ac" * 81, "caf\u00e9"]
     refs = list(range(len(texts)))
     expected = [cmcore.sms_parts(t, reference=r) for t, r in zip(texts, refs)]
     assert cmcore.sms_parts_many(texts, references=refs) == expected
     assert cmcore.sms_parts_many(iter(texts), references=tuple(refs)) == expected
-    assert cmcore.sms_parts_many((t for t in texts[:2])) == expected[:2]
+    assert cmcore.sms_parts_many(t for t in texts[:2]) == expected[:2]
     assert cmcore.sms_parts_many([]) == []
     for options in ({"packed": True}, {"ref16": True}, {"transport": "sar"}, {"languages": ("tr",)},
                     {"encoding": cmcore.Encoding.UCS2}, {"limits": cmcore.LIMITS_16BIT_REF}):
@@ -437,6 +501,52 @@ def test_sms_parts_many() -> None:
             cmcore.sms_parts(t, reference=r, **options) for t, r in zip(texts, refs)]
     assert cmcore.sms_parts_many(["\u011f" * 200], references=[1], languages=("tr",)) == [
         cmcore.sms_parts("\u011f" * 200, reference=1, languages=("tr",))]
+
+
+@settings(max_examples=examples(100))
+@given(st.lists(st.sampled_from(["a", "\u20ac", "[", "\u00e9", "\u0394"]), min_size=150, max_size=1200),
+       st.booleans(), st.booleans())
+def test_fast_cuts_keep_escape_pairs_whole_at_every_boundary(chars: list[str], ref16: bool, packed: bool) -> None:
+    """Escape pairs anywhere, so that some straddle the second, third, ... cut, not only the first."""
+    text = "".join(chars)
+    expected = _general(text, 9, ref16, packed)
+    for kernel in [k for k in (COMPILED, _septets_py) if k is not None]:
+        assert kernel.parts(text, SmsPart, 9, ref16, packed) == expected
+        assert kernel.parts_many([text, text[:160]], SmsPart, [9, 9], ref16, packed) == (
+            [expected, _general(text[:160], 9, ref16, packed)], -1)
+
+
+class _Meddler:
+    """Cyclic garbage: each one collected makes the next, and the ``rounds``-th empties the
+    lists that a batch is reading, ``rounds`` collections into it."""
+
+    def __init__(self, rounds: int, *lists: list[Any]) -> None:
+        self.rounds, self.lists, self.cycle = rounds, lists, self
+
+    def __del__(self) -> None:
+        if self.rounds:
+            _Meddler(self.rounds - 1, *self.lists)
+        else:
+            for items in self.lists:
+                items.clear()
+
+
+@pytest.mark.parametrize("which", ["texts", "references"])
+def test_parts_many_reads_lists_a_finalizer_changes(septets: ModuleType, which: str) -> None:
+    """A collection mid-batch runs a finalizer that empties a list being read: the batch ends
+    where the item went missing (no stale read), every part made so far is right."""
+    texts = [f"text {i}" for i in range(400)]  # each str held by the list alone
+    refs: list[int | None] = [i % 256 for i in range(400)]
+    _Meddler(60, texts if which == "texts" else refs)
+    threshold = gc.get_threshold()
+    gc.set_threshold(1)  # a collection at every other allocation of a tracked object
+    try:
+        found, stop = septets.parts_many(texts, SmsPart, refs, False, False)
+    finally:
+        gc.set_threshold(*threshold)
+        gc.collect()
+    assert len(found) < 400 and stop == (-1 if which == "texts" else len(found))
+    assert found == [cmcore.sms_parts(f"text {i}", reference=i % 256) for i in range(len(found))]
 
 
 def test_sms_parts_many_errors() -> None:
