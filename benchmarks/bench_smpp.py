@@ -4,7 +4,8 @@ The corpora are bench_segment.py's (a)-(e), built by its functions with its seed
 run in interleaved rounds (each round times every contender once, in turn), so that a load
 on the shared machine falls on all of them alike; figures are medians over the rounds, in
 ns per text, and ratios are taken within the run. smpplib runs on every text of a corpus, as
-the compiled rows do, the twin on a sample. ``sms_parts`` is timed per call and
+the compiled rows do, the twin on a sample; each run frees its results inside its time, and
+starts after an untimed full collection (``interleaved``). ``sms_parts`` is timed per call and
 ``sms_parts_many`` as one batch, whose output is first asserted equal to per-call
 ``sms_parts``' on the sample. ``pip install smpplib`` for the peer (its
 row is skipped if missing). Writes its section of ``benchmarks/RESULTS.md``.
@@ -15,19 +16,30 @@ row is skipped if missing). Writes its section of ``benchmarks/RESULTS.md``.
 from __future__ import annotations
 
 import argparse
+import gc
 import platform
 import random
 import statistics
 import sys
 import time
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 
-import cmcore
-from cmcore import _national, _septets_py
 from _results import write_section
-from bench_segment import (SEED, _version, corpus_160, corpus_emoji, corpus_greek, corpus_long_ext,
-                           corpus_megabyte, corpus_otp)
+from bench_segment import (
+    SEED,
+    _version,
+    corpus_160,
+    corpus_emoji,
+    corpus_greek,
+    corpus_long_ext,
+    corpus_megabyte,
+    corpus_otp,
+)
+
+import cmcore
+from cmcore import _national, _septets_py, _smpp_parts
 
 try:
     from smpplib import gsm as smpplib_gsm
@@ -37,22 +49,48 @@ except ImportError:  # pragma: no cover - optional peer
 Contender = tuple[str, Callable[[], object], int]
 
 
+# Where the septet kernel is reached: _national.septets, and the entry points _smpp_parts binds
+# from it once at import; twin() swaps them all, so that the twin's rows time the twin.
+_KERNEL_NAMES = ((_national, "septets", _septets_py), (_smpp_parts, "_kernel_parts", _septets_py.parts),
+                 (_smpp_parts, "_kernel_parts_many", _septets_py.parts_many))
+
+
 def twin(func: Callable[[], object]) -> Callable[[], object]:
     def run() -> object:
-        saved = _national.septets
-        _national.septets = _septets_py
+        saved = [getattr(module, name) for module, name, _ in _KERNEL_NAMES]
+        for module, name, value in _KERNEL_NAMES:
+            setattr(module, name, value)
         try:
             return func()
         finally:
-            _national.septets = saved
+            for (module, name, _), value in zip(_KERNEL_NAMES, saved):
+                setattr(module, name, value)
     return run
 
 
+def check_twin() -> None:
+    """Under twin(), no cmcore module holds a compiled kernel function: the twin rows time the twin."""
+    kernel = _national.septets
+    assert kernel is not _septets_py, "benchmark the compiled septet kernel"
+    compiled = {id(value) for value in vars(kernel).values() if callable(value)}
+
+    def leaked() -> list[str]:
+        return [f"{name}.{attr}" for name, module in list(sys.modules.items())
+                if name.startswith("cmcore.") and module is not kernel
+                for attr, value in vars(module).items() if id(value) in compiled]
+    assert twin(leaked)() == [], "twin() leaves compiled kernel functions bound"
+
+
 def interleaved(rows: Sequence[Contender], rounds: int) -> dict[str, float]:
-    """Median ns per item of each contender over ``rounds`` interleaved rounds."""
+    """Median ns per item of each contender over ``rounds`` interleaved rounds.
+
+    Each timed run starts after a full collection, untimed: else the cycle collector's debt
+    of one contender's tracked objects (smpplib's lists and tuples) falls due, as a full
+    collection, inside the next contender's run. A run's own collections stay in its time."""
     times: dict[str, list[float]] = {label: [] for label, _, _ in rows}
     for _ in range(rounds):
         for label, func, count in rows:
+            gc.collect()
             start = time.perf_counter_ns()
             func()
             times[label].append((time.perf_counter_ns() - start) / count)
@@ -83,7 +121,7 @@ def check_batch(sample: list[str]) -> None:
     for packed in (False, True):
         expected = [cmcore.sms_parts(t, reference=1, packed=packed) for t in sample]
         assert cmcore.sms_parts_many(sample, references=refs, packed=packed) == expected
-        assert twin(lambda: cmcore.sms_parts_many(sample, references=refs, packed=packed))() == expected
+        assert twin(partial(cmcore.sms_parts_many, sample, references=refs, packed=packed))() == expected
 
 
 def bench_corpus(name: str, texts: list[str], sample_size: int, rounds: int) -> list[str]:
@@ -96,24 +134,24 @@ def bench_corpus(name: str, texts: list[str], sample_size: int, rounds: int) -> 
     lines += [f"| {label} | {ns:,.0f} | {ns / base:,.2f} |" for label, ns in result.items()]
     if smpplib_gsm is not None:
         peer = result["smpplib.gsm.make_parts"]
-        lines += ["", f"smpplib / sms_parts (Cython), per call: **{peer / base:,.1f}×**; smpplib / "
-                  f"sms_parts_many (Cython), the batch: **{peer / result['sms_parts_many (Cython)']:,.1f}×**. "
-                  "sms_parts_many's output equals per-call sms_parts' on the sample (asserted, both kernels)."]
+        lines += ["", (f"smpplib / sms_parts (Cython), per call: **{peer / base:,.1f}×**; smpplib / "
+                       f"sms_parts_many (Cython), the batch: **{peer / result['sms_parts_many (Cython)']:,.1f}×**. "
+                       "sms_parts_many's output equals per-call sms_parts' on the sample (asserted, both kernels).")]
     print(f"  {name}: {result}", file=sys.stderr)
     return lines + [""]
 
 
 def bench_megabyte(texts: list[str], rounds: int) -> list[str]:
     lines = ["### packed GSM 7-bit encoding of 1 MB", "",
-             "MB/s of characters (1 MB = 10⁶ characters); `str.encode('latin-1')`, a codec pass that "
-             "writes every character once, is the floor to compare with.", "",
+             ("MB/s of characters (1 MB = 10⁶ characters); `str.encode('latin-1')`, a codec pass that "
+              "writes every character once, is the floor to compare with."), "",
              "| text | encode_gsm7 (Cython) | encode_gsm7 (twin) | str.encode('latin-1') | Cython / latin-1 |",
              "|---|---:|---:|---:|---:|"]
     for label, text in (("1 MB GSM words (ASCII)", texts[0]), ("1 MB GSM with extension chars", texts[1])):
         rows: list[Contender] = [
-            ("c", lambda: cmcore.encode_gsm7(text), 1),
-            ("py", twin(lambda: cmcore.encode_gsm7(text)), 1),
-            ("latin1", lambda: text.encode("latin-1", "replace"), 1),
+            ("c", partial(cmcore.encode_gsm7, text), 1),
+            ("py", twin(partial(cmcore.encode_gsm7, text)), 1),
+            ("latin1", partial(text.encode, "latin-1", "replace"), 1),
         ]
         ns = interleaved(rows, rounds)
         speeds = {k: len(text) / 1e6 / (v / 1e9) for k, v in ns.items()}
@@ -130,6 +168,7 @@ def main() -> None:
     args = parser.parse_args()
     if cmcore.KERNEL != "cython":
         raise SystemExit("benchmark the compiled kernel: install cmcore without CMCORE_NO_EXTENSIONS")
+    check_twin()
     scale = 10 if args.quick else 1
     rng = random.Random(SEED)
     corpora = [
@@ -140,9 +179,10 @@ def main() -> None:
         ("(e) emoji-mixed texts", corpus_emoji(rng, 50_000 // scale)),
     ]
     lines = ["# SMPP codec benchmark", "",
-             f"`python benchmarks/bench_smpp.py{' --quick' if args.quick else ''}`, seed {SEED} (bench_segment's "
-             f"corpora); Python {platform.python_version()}, {platform.machine()}, smpplib {_version('smpplib')}. "
-             "Medians of 7 interleaved rounds. The machine is shared: read ratios, not times.", ""]
+             (f"`python benchmarks/bench_smpp.py{' --quick' if args.quick else ''}`, seed {SEED} (bench_segment's "
+              f"corpora); Python {platform.python_version()}, {platform.machine()}, smpplib {_version('smpplib')}. "
+              "Medians of 7 interleaved rounds, each run after an untimed full collection. The machine is "
+              "shared: read ratios, not times."), ""]
     for name, texts in corpora:
         lines += bench_corpus(name, texts, 2_000 if "1000" in name else 5_000 // scale, 7)
     lines += bench_megabyte(corpus_megabyte(rng), 7)
