@@ -529,8 +529,8 @@ def _json_str(text: str) -> str:
 def _problem_line(line: int, record: int, status: int, problems: Sequence[Any]) -> str:
     """The ``--json`` line of a row with problems: ``json.dumps`` of the contract's object,
     byte for byte."""
-    found = ", ".join(f'{{"code": {p.code}, "field": {_json_str(p.field)}, "message": {_json_str(p.message)}}}'
-                      for p in problems)
+    found = ", ".join([f'{{"code": {p.code}, "field": {_json_str(p.field)}, "message": {_json_str(p.message)}}}'
+                       for p in problems])
     kind = "invalid" if status == 2 else "warning"
     return f'{{"line": {line}, "record": {record}, "status": "{kind}", "problems": [{found}]}}\n'
 
@@ -542,15 +542,18 @@ def _campaign_rows(campaign: Any, args: argparse.Namespace, out: TextIO, shown: 
     valid_out, invalid_out = writers
     building = args.build_out is not None
     for batch in campaign.batches():
+        lines: list[str] = []  # the batch's --json lines, written at once
         for i, problems in batch.problems.items():
             status = batch.status[i]
             if args.json:
-                out.write(_problem_line(batch.lines[i], batch.records[i], status, problems))
+                lines.append(_problem_line(batch.lines[i], batch.records[i], status, problems))
             first = shown.setdefault((problems[0].code, "invalid" if status == 2 else "warning"), [])
             if len(first) < 1000:
                 first.append((batch.lines[i], problems))
             if status == 2 and invalid_out is not None:
                 invalid_out.write(batch.fields[i], problems)
+        if lines:
+            out.write("".join(lines))
         if valid_out is not None or building:
             for i in range(len(batch)):
                 if batch.status[i] != 2:
