@@ -208,7 +208,7 @@ def _refused(candidate: str, region: str | None) -> PhoneProblem | None:
     has no ``+`` and there is no valid region), else None: those steps taken by phonenumbers'
     own functions, in parse()'s order, without the rest of parse(). None too where this
     phonenumbers has other names for them (then parse() itself answers)."""
-    if _FIRST_STEPS is None or len(candidate) > _MAX_INPUT:
+    if _FIRST_STEPS is None or len(candidate) > _numbers.MAX_INPUT:  # longer: TOO_LONG, parse() words it
         return None
     build, viable, region_ok = _FIRST_STEPS
     national = build(candidate)
@@ -227,7 +227,6 @@ def _first_steps() -> tuple[Callable[[str], str], Callable[[str], bool], Callabl
 
 
 _FIRST_STEPS = _first_steps()
-_MAX_INPUT = 250  # parse()'s _MAX_INPUT_STRING_LENGTH: longer is TOO_LONG, which parse() words
 
 
 def _slow(text: str, region: str | None) -> PhoneInfo:
