@@ -19,6 +19,7 @@ import argparse
 import gc
 import platform
 import random
+import resource
 import statistics
 import sys
 import time
@@ -49,10 +50,13 @@ except ImportError:  # pragma: no cover - optional peer
 Contender = tuple[str, Callable[[], object], int]
 
 
-# Where the septet kernel is reached: _national.septets, and the entry points _smpp_parts binds
-# from it once at import; twin() swaps them all, so that the twin's rows time the twin.
+# Where the septet kernel is reached: _national.septets, the entry points _smpp_parts binds
+# from it once at import, and the public sms_parts, which is the compiled kernel's front over
+# the Python one; twin() swaps them all, so that the twin's rows time the twin.
+_PYTHON_FRONT = getattr(cmcore.sms_parts, "__wrapped__", cmcore.sms_parts)
 _KERNEL_NAMES = ((_national, "septets", _septets_py), (_smpp_parts, "_kernel_parts", _septets_py.parts),
-                 (_smpp_parts, "_kernel_parts_many", _septets_py.parts_many))
+                 (_smpp_parts, "_kernel_parts_many", _septets_py.parts_many),
+                 (_smpp_parts, "sms_parts", _PYTHON_FRONT), (cmcore, "sms_parts", _PYTHON_FRONT))
 
 
 def twin(func: Callable[[], object]) -> Callable[[], object]:
@@ -79,22 +83,47 @@ def check_twin() -> None:
                 if name.startswith("cmcore.") and module is not kernel
                 for attr, value in vars(module).items() if id(value) in compiled]
     assert twin(leaked)() == [], "twin() leaves compiled kernel functions bound"
+    assert twin(lambda: not hasattr(cmcore.sms_parts, "__wrapped__"))(), "twin() leaves the compiled front bound"
+
+
+FAULTS: dict[str, float] = {}  # the median minor page faults of a run, by contender, of the last interleaved()
 
 
 def interleaved(rows: Sequence[Contender], rounds: int) -> dict[str, float]:
-    """Median ns per item of each contender over ``rounds`` interleaved rounds.
+    """Median ns per item of each contender over ``rounds`` interleaved rounds (and, in
+    ``FAULTS``, the median minor page faults a run takes).
 
     Each timed run starts after a full collection, untimed: else the cycle collector's debt
     of one contender's tracked objects (smpplib's lists and tuples) falls due, as a full
     collection, inside the next contender's run. A run's own collections stay in its time."""
     times: dict[str, list[float]] = {label: [] for label, _, _ in rows}
+    faults: dict[str, list[int]] = {label: [] for label, _, _ in rows}
     for _ in range(rounds):
         for label, func, count in rows:
             gc.collect()
+            before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
             start = time.perf_counter_ns()
             func()
             times[label].append((time.perf_counter_ns() - start) / count)
+            faults[label].append(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
+    FAULTS.clear()
+    FAULTS.update({label: statistics.median(values) for label, values in faults.items()})
     return {label: statistics.median(values) for label, values in times.items()}
+
+
+def dropped_parts(texts: list[str]) -> None:
+    """``sms_parts`` of each text, its result dropped before the next is made, as a sender
+    that submits each message's parts and moves on: no result outlives its call."""
+    parts = cmcore.sms_parts
+    for text in texts:
+        parts(text, reference=1)
+
+
+def dropped_smpplib(texts: list[str]) -> None:
+    """smpplib's ``make_parts`` of each text, dropped as ``dropped_parts`` drops them."""
+    make_parts = smpplib_gsm.make_parts
+    for text in texts:
+        make_parts(text)
 
 
 def corpus_rows(texts: list[str], sample: list[str]) -> list[Contender]:
@@ -105,13 +134,16 @@ def corpus_rows(texts: list[str], sample: list[str]) -> list[Contender]:
         ("sms_parts packed (Cython)", lambda: [parts(t, reference=1, packed=True) for t in texts], len(texts)),
         ("sms_parts_many (Cython)", lambda: many(texts, references=refs), len(texts)),
         ("sms_parts_many packed (Cython)", lambda: many(texts, references=refs, packed=True), len(texts)),
-        ("sms_parts (pure twin)", twin(lambda: [parts(t, reference=1) for t in sample]), len(sample)),
+        ("sms_parts (pure twin)", twin(lambda: [cmcore.sms_parts(t, reference=1) for t in sample]), len(sample)),
         ("sms_parts_many (pure twin)", twin(lambda: many(sample, references=refs[:len(sample)])), len(sample)),
     ]
     if smpplib_gsm is not None:
         # on every text, as the compiled rows: a row's ns/text grows with the results it keeps
         # alive (cache and page misses), so ratios compare like working sets
         rows.append(("smpplib.gsm.make_parts", lambda: [smpplib_gsm.make_parts(t) for t in texts], len(texts)))
+    rows.append(("sms_parts (Cython), each result dropped", partial(dropped_parts, texts), len(texts)))
+    if smpplib_gsm is not None:
+        rows.append(("smpplib.gsm.make_parts, each result dropped", partial(dropped_smpplib, texts), len(texts)))
     return rows
 
 
@@ -130,12 +162,15 @@ def bench_corpus(name: str, texts: list[str], sample_size: int, rounds: int) -> 
     result = interleaved(corpus_rows(texts, sample), rounds)
     base = result["sms_parts (Cython)"]
     lines = [f"### {name}", "", f"{len(texts):,} texts (smpplib too); the twin on the first {len(sample):,}.", "",
-             "| contender | ns/text (median) | × sms_parts (Cython) |", "|---|---:|---:|"]
-    lines += [f"| {label} | {ns:,.0f} | {ns / base:,.2f} |" for label, ns in result.items()]
+             "| contender | ns/text (median) | × sms_parts (Cython) | page faults a run |", "|---|---:|---:|---:|"]
+    lines += [f"| {label} | {ns:,.0f} | {ns / base:,.2f} | {FAULTS[label]:,.0f} |" for label, ns in result.items()]
     if smpplib_gsm is not None:
         peer = result["smpplib.gsm.make_parts"]
-        lines += ["", (f"smpplib / sms_parts (Cython), per call: **{peer / base:,.1f}×**; smpplib / "
-                       f"sms_parts_many (Cython), the batch: **{peer / result['sms_parts_many (Cython)']:,.1f}×**. "
+        streamed = result["smpplib.gsm.make_parts, each result dropped"] / result[
+            "sms_parts (Cython), each result dropped"]
+        lines += ["", (f"smpplib / sms_parts (Cython), per call, every result kept: **{peer / base:,.1f}×**; "
+                       f"each result dropped: **{streamed:,.1f}×**; smpplib / sms_parts_many (Cython), the batch: "
+                       f"**{peer / result['sms_parts_many (Cython)']:,.1f}×**. "
                        "sms_parts_many's output equals per-call sms_parts' on the sample (asserted, both kernels).")]
     print(f"  {name}: {result}", file=sys.stderr)
     return lines + [""]
@@ -182,7 +217,12 @@ def main() -> None:
              (f"`python benchmarks/bench_smpp.py{' --quick' if args.quick else ''}`, seed {SEED} (bench_segment's "
               f"corpora); Python {platform.python_version()}, {platform.machine()}, smpplib {_version('smpplib')}. "
               "Medians of 7 interleaved rounds, each run after an untimed full collection. The machine is "
-              "shared: read ratios, not times."), ""]
+              "shared: read ratios, not times."), "",
+             ("The per-call rows keep every result alive to the end of the run, as a list of them does; the "
+              "rows marked *each result dropped* free each text's result before the next is made, as a sender "
+              "that submits a message's parts and moves on. The difference is memory: results kept alive take "
+              "fresh pages from the allocator, and a minor page fault costs microseconds on this (virtual) "
+              "machine; the page-fault column counts them."), ""]
     for name, texts in corpora:
         lines += bench_corpus(name, texts, 2_000 if "1000" in name else 5_000 // scale, 7)
     lines += bench_megabyte(corpus_megabyte(rng), 7)

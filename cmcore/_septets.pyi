@@ -1,5 +1,10 @@
 """Stub of the compiled kernel; the pure-Python twin _septets_py.py has the same shape."""
 
+from collections.abc import Callable
+from typing import TypeVar
+
+_F = TypeVar("_F", bound=Callable[..., object])
+
 FIELDS: tuple[str, ...]
 
 def encode(text: str, locking: int, single: int) -> tuple[bytes, int]: ...
@@ -12,3 +17,4 @@ def parts(text: str, cls: type, reference: int | None, ref16: bool, packed: bool
 def parts_many(
     texts: list[str], cls: type, references: list[int | None] | None, ref16: bool, packed: bool
 ) -> tuple[list[tuple[object, ...]], int]: ...
+def front(cls: type, default_limits: object, general: Callable[..., tuple[object, ...]]) -> Callable[[_F], _F]: ...

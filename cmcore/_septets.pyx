@@ -18,7 +18,8 @@ before writing it, and checks every table index: no input can read or write out 
 alphabet, the default capacities, a concatenation element or no header. They build the parts
 themselves (writing the part class's ``__slots__`` members, found and checked once), and
 answer None where the general path must decide (and raise), so that every error stays
-``_smpp``'s. A part holds only ints, bytes, str and None, so it and the tuple of parts are
+``_smpp``'s. ``front`` makes the public ``sms_parts()`` itself a compiled function over the
+Python one, for the common case, so that a call costs no Python frame. A part holds only ints, bytes, str and None, so it and the tuple of parts are
 left out of the cycle collector's lists, as CPython does for such tuples itself. SWAR (SIMD
 within a register) tests eight ASCII characters at once for ones whose septet is their own
 code, and packs eight septets into seven octets in one word.
@@ -887,6 +888,10 @@ def parts(object text, object cls, object reference, object ref16, bint packed):
     a non-``str`` text, a ``ref16`` that is not a bool, a bad reference, a lone surrogate, a
     multipart text without a reference, more than 255 parts. ``TypeError`` for such a ``cls``.
     """
+    return _parts(text, cls, reference, ref16, packed)
+
+
+cdef object _parts(object text, object cls, object reference, object ref16, bint packed):
     cdef Py_ssize_t offsets[N_FIELDS]
     cdef Scratch scratch
     _bind(cls, offsets)
@@ -902,6 +907,42 @@ def parts(object text, object cls, object reference, object ref16, bint packed):
         return _one(text, cls, offsets, ref, r16, packed, &scratch)
     finally:
         free(scratch.heap)
+
+
+cdef str _UDH_TRANSPORT = "udh"
+
+
+def front(object cls, object default_limits, object general):
+    """Return a decorator that puts a compiled front before ``sms_parts()``: the function it
+    returns takes ``sms_parts()``'s arguments, answers the common case (``limits`` is
+    ``default_limits``, a UDH, no tables, no encoding, languages or graphemes) as ``parts()``
+    with ``cls`` does, and hands every other call, and every one ``parts()`` answers None
+    for, to ``general(text, reference, ref16, packed, languages, locking, single, encoding,
+    limits, transport, graphemes)``; the test is the Python front's, in its order. It is
+    what the decorated function is, without that function's frame: the function stays its
+    ``__wrapped__``, whose name, docstring and signature the front carries."""
+    def decorate(python_front):
+        def sms_parts(text, /, *, reference=None, ref16=False, packed=False, languages=_NO_ARGS, locking=None,
+                      single=None, encoding=None, limits=default_limits, transport=_UDH_TRANSPORT,
+                      graphemes=False):
+            cdef object found
+            if (limits is default_limits
+                    and (transport is _UDH_TRANSPORT or transport == _UDH_TRANSPORT)
+                    and locking is None and single is None and encoding is None
+                    and (languages is _NO_ARGS or not languages)
+                    and (graphemes is False or not graphemes)):
+                found = _parts(text, cls, reference, ref16, packed)
+                if found is not None:
+                    return found
+            return general(text, reference, ref16, packed, languages, locking, single, encoding, limits,
+                           transport, graphemes)
+        sms_parts.__name__ = python_front.__name__
+        sms_parts.__qualname__ = python_front.__qualname__
+        sms_parts.__module__ = python_front.__module__
+        sms_parts.__doc__ = python_front.__doc__
+        sms_parts.__wrapped__ = python_front
+        return sms_parts
+    return decorate
 
 
 def parts_many(object texts, object cls, object references, object ref16, bint packed):

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from types import MemberDescriptorType
+from typing import TypeVar
 
 from cmcore import _gsm7, _gsm7_national
+
+_F = TypeVar("_F", bound=Callable[..., object])
 
 _ESC = 0x1B
 _CR = 0x0D
@@ -334,6 +337,15 @@ def parts(text: str, cls: type, reference: int | None, ref16: bool, packed: bool
     if ref < -1:
         return None
     return _one(_exact(text), cls, setters, ref, ref16, bool(packed))
+
+
+def front(cls: type, default_limits: object, general: Callable[..., tuple[object, ...]]) -> Callable[[_F], _F]:
+    """Return the decorator that puts a front before ``sms_parts()``: here, none. The
+    compiled kernel's front takes the Python front's place, to save its frame; the twin
+    leaves the Python front as it is, whose common case calls ``parts()``."""
+    def decorate(python_front: _F) -> _F:
+        return python_front
+    return decorate
 
 
 def parts_many(texts: list[str], cls: type, references: list[int | None] | None, ref16: bool,

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Literal
+from typing import Literal, TypeVar
 
 from cmcore import _national
 from cmcore._errors import PartsLimitError, PayloadError
@@ -181,6 +181,17 @@ def _part(text: str, plan: _Plan, udh: bytes, packed: bool, sar: tuple[int, int,
     return part
 
 
+_F = TypeVar("_F", bound=Callable[..., object])
+
+
+def _kernel_front(general: Callable[..., tuple[SmsPart, ...]]) -> Callable[[_F], _F]:
+    """The decorator that puts the kernel's front before the Python ``sms_parts()``: the
+    compiled kernel's answers the common case without the Python frame, and hands the rest
+    to ``general``; the twin's leaves the Python front as it is."""
+    decorate: Callable[[_F], _F] = _national.septets.front(SmsPart, DEFAULT_LIMITS, general)
+    return decorate
+
+
 def _check_options(reference: int | None, ref16: bool, transport: str, encoding: Encoding | None) -> None:
     if transport not in _TRANSPORTS:
         raise ValueError(f"sms_parts(): transport must be 'udh', 'sar' or 'payload', not {transport!r}")
@@ -192,6 +203,37 @@ def _check_options(reference: int | None, ref16: bool, transport: str, encoding:
         raise TypeError(f"sms_parts() argument 'encoding' must be an Encoding or None, not {encoding!r}")
 
 
+def _sms_parts(text: str, reference: int | None, ref16: bool, packed: bool, languages: Sequence[str],
+               locking: int | None, single: int | None, encoding: Encoding | None, limits: PartLimits,
+               transport: str, graphemes: bool) -> tuple[SmsPart, ...]:
+    """``sms_parts()`` the general way: every option, and every error."""
+    text = _plain_text(text, "sms_parts")
+    _check_options(reference, ref16, transport, encoding)
+    tables = None if locking is None and single is None else _tables(locking, single, "sms_parts")
+    if tables is not None and languages:
+        raise ValueError("sms_parts(): give languages, or locking/single tables, not both")
+    plan, encoded = _plan(text, languages, tables, encoding, limits, ref16)
+    if transport == "payload":
+        return (_whole(text, plan, packed, encoded),)
+    if len(encoded) // (1 if plan.gsm7 else 2) <= plan.single_cap:
+        return (_part(text, plan, _header(plan, b""), packed, None, encoded),)
+    texts = _cut(text, plan, graphemes)
+    total = len(texts)
+    if total > MAX_PARTS:
+        raise PartsLimitError(f"text needs {total} parts; a concatenated SMS has at most {MAX_PARTS}",
+                              parts=total, max_parts=MAX_PARTS)
+    if reference is None:
+        raise ValueError(f"sms_parts(): the text needs {total} parts, so it needs a concatenation reference: "
+                         f"pass reference= (0-{0xFFFF if ref16 else 0xFF}), unique per recipient among messages "
+                         "in flight")
+    if transport == "sar":
+        udh = _header(plan, b"")
+        return tuple(_part(t, plan, udh, packed, (reference, total, i)) for i, t in enumerate(texts, 1))
+    return tuple(_part(t, plan, _header(plan, _concat(reference, ref16, total, i)), packed, None)
+                 for i, t in enumerate(texts, 1))
+
+
+@_kernel_front(_sms_parts)
 def sms_parts(
     text: str,
     /,
@@ -229,36 +271,6 @@ def sms_parts(
             text, reference, ref16, packed, languages, locking, single, encoding, limits, transport, graphemes)
     return _sms_parts(text, reference, ref16, packed, languages, locking, single, encoding, limits, transport,
                       graphemes)
-
-
-def _sms_parts(text: str, reference: int | None, ref16: bool, packed: bool, languages: Sequence[str],
-               locking: int | None, single: int | None, encoding: Encoding | None, limits: PartLimits,
-               transport: str, graphemes: bool) -> tuple[SmsPart, ...]:
-    """``sms_parts()`` the general way: every option, and every error."""
-    text = _plain_text(text, "sms_parts")
-    _check_options(reference, ref16, transport, encoding)
-    tables = None if locking is None and single is None else _tables(locking, single, "sms_parts")
-    if tables is not None and languages:
-        raise ValueError("sms_parts(): give languages, or locking/single tables, not both")
-    plan, encoded = _plan(text, languages, tables, encoding, limits, ref16)
-    if transport == "payload":
-        return (_whole(text, plan, packed, encoded),)
-    if len(encoded) // (1 if plan.gsm7 else 2) <= plan.single_cap:
-        return (_part(text, plan, _header(plan, b""), packed, None, encoded),)
-    texts = _cut(text, plan, graphemes)
-    total = len(texts)
-    if total > MAX_PARTS:
-        raise PartsLimitError(f"text needs {total} parts; a concatenated SMS has at most {MAX_PARTS}",
-                              parts=total, max_parts=MAX_PARTS)
-    if reference is None:
-        raise ValueError(f"sms_parts(): the text needs {total} parts, so it needs a concatenation reference: "
-                         f"pass reference= (0-{0xFFFF if ref16 else 0xFF}), unique per recipient among messages "
-                         "in flight")
-    if transport == "sar":
-        udh = _header(plan, b"")
-        return tuple(_part(t, plan, udh, packed, (reference, total, i)) for i, t in enumerate(texts, 1))
-    return tuple(_part(t, plan, _header(plan, _concat(reference, ref16, total, i)), packed, None)
-                 for i, t in enumerate(texts, 1))
 
 
 def _whole(text: str, plan: _Plan, packed: bool, encoded: bytes) -> SmsPart:

@@ -33,6 +33,7 @@ from hypothesis import strategies as st
 
 import cmcore
 from cmcore import (
+    DEFAULT_LIMITS,
     EncodingError,
     PayloadError,
     SmsPart,
@@ -57,6 +58,11 @@ def septets(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(_national, "septets", module)
     monkeypatch.setattr(_smpp_parts, "_kernel_parts", module.parts)  # bound once at import
     monkeypatch.setattr(_smpp_parts, "_kernel_parts_many", module.parts_many)
+    # the public function is the kernel's front (the compiled one saves the Python frame)
+    python_front = getattr(_smpp_parts.sms_parts, "__wrapped__", _smpp_parts.sms_parts)
+    public = module.front(SmsPart, DEFAULT_LIMITS, _smpp_parts._sms_parts)(python_front)
+    monkeypatch.setattr(_smpp_parts, "sms_parts", public)
+    monkeypatch.setattr(cmcore, "sms_parts", public)
     yield module
 
 
@@ -67,11 +73,13 @@ def test_a_plain_import_binds_the_kernel_national_chose(septets: ModuleType) -> 
     if septets is _septets_py:
         env["CMCORE_NO_EXTENSIONS"] = "1"
     code = ("from cmcore import _national as n, _smpp_parts as p; k = n.septets; "
-            "print(k.__name__, p._kernel_parts is k.parts, p._kernel_parts_many is k.parts_many)")
+            "print(k.__name__, p._kernel_parts is k.parts, p._kernel_parts_many is k.parts_many, "
+            "hasattr(p.sms_parts, '__wrapped__'))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
                           cwd=tempfile.gettempdir(), check=False)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.split() == [septets.__name__, "True", "True"]
+    # the compiled kernel's front wraps the Python one; the twin leaves it unwrapped
+    assert proc.stdout.split() == [septets.__name__, "True", "True", str(septets is not _septets_py)]
 
 
 def test_no_compiled_kernel_function_stays_bound_under_the_twin(septets: ModuleType) -> None:
@@ -84,6 +92,7 @@ def test_no_compiled_kernel_function_stays_bound_under_the_twin(septets: ModuleT
               if name.startswith("cmcore.") and module is not COMPILED
               for attr, value in vars(module).items() if id(value) in compiled_functions]
     assert leaked == []
+    assert not hasattr(cmcore.sms_parts, "__wrapped__")  # the Python front, not a compiled one
     assert cmcore.sms_parts_many(["abc"]) == [_septets_py.parts("abc", SmsPart, None, False, False)]
 
 
@@ -457,6 +466,69 @@ def test_kernel_parts_refuse_odd_classes_and_arguments(septets: ModuleType) -> N
     assert stop == 1 and found == [cmcore.sms_parts("a")]
     found, stop = septets.parts_many(["a", 5, "c"], SmsPart, [1, 2, 3], False, False)
     assert stop == 1 and len(found) == 1
+
+
+class _Truth:
+    """Truthiness that counts its calls: the fronts must test it as often, in their order."""
+
+    def __init__(self, value: bool, calls: list[str], name: str) -> None:
+        self.value, self.calls, self.name = value, calls, name
+
+    def __bool__(self) -> bool:
+        self.calls.append(self.name)
+        return self.value
+
+
+class _Udh(str):
+    pass
+
+
+def test_the_kernel_front_takes_the_python_fronts_path(septets: ModuleType) -> None:
+    """The kernel's front (``front()``) answers as the Python front it wraps, argument for
+    argument: the same fast-path test in the same order, the same fallback and errors."""
+    python_front = getattr(_smpp_parts.sms_parts, "__wrapped__", _smpp_parts.sms_parts)
+    calls_made: list[tuple[object, ...]] = []
+
+    def general(*args: object) -> tuple[object, ...]:
+        calls_made.append(args)
+        return ("general",)
+
+    front = septets.front(SmsPart, DEFAULT_LIMITS, general)(python_front)
+    if septets is _septets_py:
+        assert front is python_front
+        return
+    assert front.__wrapped__ is python_front
+    assert (front.__name__, front.__qualname__, front.__module__, front.__doc__) == (
+        "sms_parts", "sms_parts", "cmcore._smpp_parts", python_front.__doc__)
+    import inspect
+    assert inspect.signature(front) == inspect.signature(python_front)
+    assert front("hi") == python_front("hi") and calls_made == []
+    assert front("hi", transport=_Udh("udh"), packed=1, languages=[], graphemes=0) == python_front("hi", packed=True)
+    assert calls_made == []
+    # each test that refuses the fast path hands the call on, with every argument
+    for options in ({"limits": cmcore.PartLimits(gsm7_single=100, gsm7_multi=90)}, {"transport": "sar"}, {"locking": 1},
+                    {"single": 1}, {"encoding": cmcore.Encoding.GSM7}, {"languages": ("tr",)},
+                    {"graphemes": True}, {"reference": 300}, {"ref16": 1}):
+        calls_made.clear()
+        assert front("hi", **options) == ("general",)  # type: ignore[arg-type]
+        defaults = dict(reference=None, ref16=False, packed=False, languages=(), locking=None, single=None,
+                        encoding=None, limits=DEFAULT_LIMITS, transport="udh", graphemes=False)
+        assert calls_made == [("hi", *{**defaults, **options}.values())]
+    calls_made.clear()
+    assert front(5) == ("general",) and front("a" * 161) == ("general",) and len(calls_made) == 2
+    # truthiness is asked of languages, then graphemes, as the Python front asks it
+    asked: list[str] = []
+    front("hi", languages=_Truth(False, asked, "languages"), graphemes=_Truth(False, asked, "graphemes"))  # type: ignore[arg-type]
+    assert asked == ["languages", "graphemes"]
+    asked.clear()
+    python_front("hi", languages=_Truth(False, asked, "languages"), graphemes=_Truth(False, asked, "graphemes"))  # type: ignore[arg-type]
+    assert asked == ["languages", "graphemes"]
+    with pytest.raises(TypeError):
+        front()  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        front("hi", "udh")  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        front("hi", colour="red")  # type: ignore[call-arg]
 
 
 class _Roomier(SmsPart):
