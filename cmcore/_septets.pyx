@@ -19,7 +19,8 @@ alphabet, the default capacities, a concatenation element or no header. They bui
 themselves (writing the part class's ``__slots__`` members, found and checked once), and
 answer None where the general path must decide (and raise), so that every error stays
 ``_smpp``'s. ``front`` makes the public ``sms_parts()`` itself a compiled function over the
-Python one, for the common case, so that a call costs no Python frame. A part holds only ints, bytes, str and None, so it and the tuple of parts are
+Python one, for the common case, so that a call costs no Python frame. A part holds only
+ints, bytes, str and None, so it and the tuple of parts are
 left out of the cycle collector's lists, as CPython does for such tuples itself. SWAR (SIMD
 within a register) tests eight ASCII characters at once for ones whose septet is their own
 code, and packs eight septets into seven octets in one word.
