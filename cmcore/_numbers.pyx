@@ -13,12 +13,15 @@ phonenumbers itself.
 import re
 from array import array
 
-from cpython.unicode cimport PyUnicode_FromKindAndData, PyUnicode_1BYTE_KIND
+cimport cython
+
+from libc.string cimport memcpy
 
 cdef extern from "Python.h":
     bint PyUnicode_IS_ASCII(object)
     void* PyUnicode_DATA(object)
     Py_ssize_t PyUnicode_GET_LENGTH(object)
+    object PyUnicode_New(Py_ssize_t, Py_UCS4)
 
 TOO_SHORT, POSSIBLE, LOCAL, TOO_LONG, BAD_LENGTH = range(5)  # phonenumbers' _test_number_length
 SHORT_NSN = -1  # parse(): fewer than 2 digits after the country code
@@ -97,6 +100,7 @@ cdef class Plan:
                         and len(dfa[1]) <= 0xFFFF)
         if self.has_dfa:
             self.table, self.masks = array("H", dfa[0]), dfa[1]
+            check_table(self.table, self.masks)
             self.n_states = len(self.masks)
             self.n_descs = len(descs)
             self.mobile_bit = len(descs) + 1
@@ -150,6 +154,7 @@ cdef class Plan:
         alternatives = "|".join([f"(?:{pattern})()" for _, pattern in kinds])
         return re.compile(f"(?=(?:{general[1]})\\Z)(?:{alternatives})"), tuple([k for k, _ in kinds])
 
+    @cython.boundscheck(False)  # check_table(): every state has ten entries, each a state
     cdef object walk_type(self, str nsn):
         """``number_type`` through the automaton: one pass over the digits."""
         cdef Py_ssize_t n = PyUnicode_GET_LENGTH(nsn), i
@@ -197,6 +202,7 @@ cdef class Plan:
             return self.fixed_or_mobile
         return kind
 
+    @cython.boundscheck(False)  # check_table(): every state has ten entries, each a state
     cdef int walk_bits(self, str digits) noexcept:
         """The bits of the patterns that match all of ``digits`` (ASCII digits, fewer than 64)."""
         cdef Py_ssize_t n = PyUnicode_GET_LENGTH(digits), i
@@ -242,6 +248,10 @@ cdef class Plan:
         match = prefix.match(number)
         if match is None:
             return number
+        return self.strip_match(number, prefix, match)
+
+    cdef str strip_match(self, str number, object prefix, object match):
+        """``strip_prefix`` once the national prefix pattern ``prefix`` matched: ``match``."""
         viable = self.general_fits(number)
         groups = match.groups()
         if self.transform and not groups:
@@ -254,6 +264,18 @@ cdef class Plan:
         if viable and not self.general_fits(transformed):
             return number
         return transformed
+
+
+cdef int check_table(const unsigned short[::1] table, const int[::1] masks) except -1:
+    """``ValueError`` unless ``table`` holds ten entries a state of ``masks``, each a state
+    (state 0 dead, state 1 the start): the walks index it unchecked."""
+    cdef Py_ssize_t i, n = masks.shape[0]
+    if n < 2 or table.shape[0] != 10 * n:
+        raise ValueError("an automaton's table must hold ten entries for each of at least two states")
+    for i in range(table.shape[0]):
+        if table[i] >= n:
+            raise ValueError(f"an automaton's entry {i} names state {table[i]} of {n}")
+    return 0
 
 
 cdef unsigned long long lengths_mask(object lengths) except? 0:
@@ -332,10 +354,55 @@ cdef object national(str digits, Plan plan, dict codes):
     return plan.cc, digits, plan  # no country code: the region's own rules read it
 
 
-def steps(tuple regions):
+cdef class Leading:
+    """The leading digits of a run of regions, in region order: which region's pattern is
+    the first to match at the start of a national number (``re.match`` of one alternation
+    of them all, each ending in an empty group). Where ``automaton`` turns every pattern,
+    followed by any digits, into one digit automaton, a number of ASCII digits walks it
+    instead: the pattern ``k`` that matches a start of the number is the one that matches
+    all of it with the digits after, so the lowest bit of the state it ends in is the
+    alternation's answer, in one pass and without ``re``."""
+
+    cdef readonly object pattern
+    cdef bint has_dfa
+    cdef unsigned short[::1] table
+    cdef int[::1] masks
+
+    def __init__(self, list sources, automaton=None):
+        self.pattern = re.compile("|".join([f"(?:{source})()" for source in sources]))
+        dfa = (automaton([f"(?:{source})[0-9]*" for source in sources])
+               if automaton is not None and len(sources) <= 31 else None)
+        self.has_dfa = dfa is not None and len(dfa[1]) <= 0xFFFF
+        if self.has_dfa:
+            self.table, self.masks = array("H", dfa[0]), dfa[1]
+            check_table(self.table, self.masks)
+
+    @cython.boundscheck(False)  # check_table(): every state has ten entries, each a state
+    cpdef int first(self, str nsn) except -2:
+        """The index of the first pattern that matches at the start of ``nsn``, or -1."""
+        cdef Py_ssize_t n = PyUnicode_GET_LENGTH(nsn), i
+        cdef const unsigned char* p
+        cdef int state = 1, bits, k
+        if self.has_dfa and PyUnicode_IS_ASCII(nsn) and is_digits(nsn):
+            p = <const unsigned char*>PyUnicode_DATA(nsn)
+            for i in range(n):
+                state = self.table[state * 10 + p[i] - 48]
+                if state == 0:
+                    return -1
+            bits = self.masks[state]
+            for k in range(31):
+                if bits >> k & 1:
+                    return k
+            return -1
+        match = self.pattern.match(nsn)
+        return -1 if match is None else match.lastindex - 1
+
+
+def steps(tuple regions, automaton=None):
     """How ``region_of`` walks the regions of a shared country code: a region without
     ``leading_digits`` is one step, a full check; each run of regions with them is one step,
-    one pattern of all their leading digits in region order (its empty groups tell which)."""
+    a ``Leading`` of all their leading digits in region order. ``automaton`` (``_automaton``'s)
+    lets a ``Leading`` walk digits instead of matching its pattern."""
     out = []
     run = []
     for region, plan in regions:
@@ -345,11 +412,11 @@ def steps(tuple regions):
             run.append((region, plan))
         else:
             if run:
-                out.append((re.compile("|".join([f"(?:{(<Plan>p).leading_source()})()" for _, p in run])), tuple(run)))
+                out.append((Leading([(<Plan>p).leading_source() for _, p in run], automaton), tuple(run)))
                 run = []
             out.append((None, ((region, plan),)))
     if run:
-        out.append((re.compile("|".join([f"(?:{(<Plan>p).leading_source()})()" for _, p in run])), tuple(run)))
+        out.append((Leading([(<Plan>p).leading_source() for _, p in run], automaton), tuple(run)))
     return tuple(out)
 
 
@@ -361,9 +428,9 @@ cdef tuple region_of(str nsn, tuple walk, object unknown):
             if (<Plan>plan).number_type(nsn) is not unknown:
                 return region, plan
         else:
-            match = leading.match(nsn)
-            if match is not None:
-                return (<tuple>regions)[match.lastindex - 1]
+            k = (<Leading>leading).first(nsn)
+            if k >= 0:
+                return (<tuple>regions)[k]
     return None, None
 
 
@@ -381,12 +448,14 @@ cdef object finish(object cc, str number, object parsing, dict countries, object
     if len(number) < MIN_NSN:
         return SHORT_NSN
     by = main if parsing is None else <Plan>parsing
-    if (by._patterns[P_PREFIX] is not None and (by.prefix_first is None or number[0] in by.prefix_first)
-            and by.pattern(P_PREFIX).match(number)):
-        potential = by.strip_prefix(number)
-        result = by.length(potential)
-        if result != C_TOO_SHORT and result != C_LOCAL and result != C_BAD_LENGTH:
-            number = potential
+    if by._patterns[P_PREFIX] is not None and (by.prefix_first is None or number[0] in by.prefix_first):
+        prefix = by.pattern(P_PREFIX)
+        match = prefix.match(number)
+        if match is not None:  # strip_prefix(), without matching again
+            potential = by.strip_match(number, prefix, match)
+            result = by.length(potential)
+            if result != C_TOO_SHORT and result != C_LOCAL and result != C_BAD_LENGTH:
+                number = potential
     if len(number) > MAX_NSN:
         return LONG_NSN
     if len(regions) == 1:
@@ -419,11 +488,19 @@ cdef Py_ssize_t read_digits(str text, Py_ssize_t start, char* out) noexcept:
     return count
 
 
+cdef str ascii_str(const char* data, Py_ssize_t size):
+    """A str of ``size`` ASCII characters from ``data`` (no scan for the widest character)."""
+    text = PyUnicode_New(size, 127)
+    if size:
+        memcpy(PyUnicode_DATA(text), data, size)
+    return text
+
+
 cdef str digits_of(str body):
     """The ASCII digits of ``body`` (``read_digits``), or None."""
     cdef char out[DIGITS_ROOM]
     cdef Py_ssize_t count = read_digits(body, 0, out)
-    return None if count < 0 else PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, out, count)
+    return None if count < 0 else ascii_str(out, count)
 
 
 cdef str international_nsn(str text, Py_ssize_t start, dict codes, long* cc):
@@ -439,7 +516,7 @@ cdef str international_nsn(str text, Py_ssize_t start, dict codes, long* cc):
         code = code * 10 + (out[size] - 48)
         if KNOWN[code]:
             cc[0] = code
-            return PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, out + size + 1, count - size - 1)
+            return ascii_str(out + size + 1, count - size - 1)
     return None
 
 

@@ -181,17 +181,36 @@ def _national(digits: str, plan: Plan, codes: dict[str, int]) -> tuple[int, str,
     return plan.cc, digits, plan  # no country code: the region's own rules read it
 
 
-def steps(regions: tuple[tuple[str, Plan | None], ...]) -> tuple[tuple[Any, ...], ...]:
+class Leading:
+    """The leading digits of a run of regions, in region order: which region's pattern is
+    the first to match at the start of a national number (``re.match`` of one alternation
+    of them all, each ending in an empty group that tells which). ``automaton`` is the
+    compiled kernel's way to walk digits instead; here it is not used."""
+
+    __slots__ = ("pattern",)
+
+    def __init__(self, sources: list[str], automaton: Callable[[list[str]], Any] | None = None) -> None:
+        self.pattern = re.compile("|".join(f"(?:{source})()" for source in sources))
+
+    def first(self, nsn: str) -> int:
+        """The index of the first pattern that matches at the start of ``nsn``, or -1."""
+        match = self.pattern.match(nsn)
+        return -1 if match is None else match.lastindex - 1  # type: ignore[operator]
+
+
+def steps(regions: tuple[tuple[str, Plan | None], ...],
+          automaton: Callable[[list[str]], Any] | None = None) -> tuple[tuple[Any, ...], ...]:
     """How ``region_of`` walks the regions of a shared country code: a region without
     ``leading_digits`` is one step, a full check; each run of regions with them is one step,
-    one pattern of all their leading digits in region order (its empty groups tell which)."""
+    a ``Leading`` of all their leading digits in region order. ``automaton`` (``_automaton``'s)
+    is the compiled kernel's way to walk digits; the twin matches ``re`` patterns."""
     out: list[tuple[Any, ...]] = []
     run: list[tuple[str, Plan]] = []
 
     def close() -> None:
         if run:
-            pattern = "|".join(f"(?:{plan.leading.pattern})()" for _, plan in run)  # type: ignore[union-attr]
-            out.append((re.compile(pattern), tuple(run)))
+            out.append((Leading([plan.leading.pattern for _, plan in run], automaton),  # type: ignore[union-attr]
+                        tuple(run)))
             run.clear()
 
     for region, plan in regions:
@@ -214,9 +233,9 @@ def _region_of(nsn: str, walk: tuple[tuple[Any, ...], ...], unknown: Any) -> tup
             if plan.number_type(nsn) is not unknown:
                 return region, plan
         else:
-            match = leading.match(nsn)
-            if match is not None:
-                return regions[match.lastindex - 1]  # type: ignore[no-any-return]
+            k = leading.first(nsn)
+            if k >= 0:
+                return regions[k]  # type: ignore[no-any-return]
     return None, None
 
 

@@ -179,7 +179,8 @@ def _country(cc: int) -> Any:
                     else PhoneMetadata.metadata_for_region(region.upper(), None))
         plans.append((region, None if metadata is None else _plan(metadata)))
     walk = tuple(plans)
-    found = _COUNTRIES[cc] = (_plan(main), walk, _numbers.steps(walk))
+    found = _COUNTRIES[cc] = (_plan(main), walk,
+                              _numbers.steps(walk, _automaton if _numbers.USES_AUTOMATON else None))
     return found
 
 
