@@ -243,27 +243,25 @@ class Campaign:
         """The rows the screen proved valid but for the number: the number judged as
         ``validate()`` judges a recipient (the same test, the same words)."""
         column = self._o["fields"]["to"]
+        verdict = _phone.verdict
         for i in rows:
             raw = b.numbers[i] or ""
             region = b.regions[i]
             if not raw.strip():
                 errors[i] = [problem(code=302, field=column, message=f"recipient {raw!r} is empty or not text",
-                                             location=f"line {b.lines[i]}, column {column!r}")]
-                info = _phone.check(raw.strip(), region)
-                b.numbers[i], b.regions[i], b.types[i] = info.number, info.region, (
-                    info.type if info.number is not None else None)
+                                     location=f"line {b.lines[i]}, column {column!r}")]
+                number, b.regions[i], kind, _, _ = verdict(raw.strip(), region)
+                b.numbers[i], b.types[i] = number, kind if number is not None else None
                 continue
-            info = _phone.check(raw.strip(), region)  # gateway_form() is its number: the same judge
-            if info.number is not None:
-                b.numbers[i], b.regions[i], b.types[i] = info.number, info.region, info.type
+            number, b.regions[i], kind, _, reason = verdict(raw.strip(), region)  # gateway_form()'s judge
+            b.numbers[i], b.types[i] = number, kind if number is not None else None
+            if number is not None:
                 continue
-            message = f"{raw!r} is not a valid phone number: {str(info.problem)}"
+            message = f"{raw!r} is not a valid phone number: {str(reason)}"
             if _PROBE_TEXT in message:  # as validate() scrubs its token (digits and dashes: no case to fold)
                 message = scrub(message, _PROBE_TEXT)
             errors[i] = [problem(code=303, field=column, message=message,
-                                         location=f"line {b.lines[i]}, column {column!r}")]
-            b.numbers[i], b.regions[i], b.types[i] = info.number, info.region, (
-                info.type if info.number is not None else None)
+                                 location=f"line {b.lines[i]}, column {column!r}")]
 
     def _sender_ok(self, sender: str | None) -> bool:
         """Whether ``validate()`` takes ``sender`` with the campaign's channels (asked once a
@@ -314,15 +312,13 @@ class Campaign:
                 i = rows[k]
                 raw = b.numbers[i] or ""
                 errors[i] = [self._problem(e, b.lines[i]) for e in found]
-                info = _phone.check(raw.strip(), region)
-                b.numbers[i], b.regions[i], b.types[i] = info.number, info.region, (
-                    info.type if info.number is not None else None)
+                number, b.regions[i], kind, _, _ = _phone.verdict(raw.strip(), region)
+                b.numbers[i], b.types[i] = number, kind if number is not None else None
             return
         for i, msg in zip(rows, checked):
             raw = b.numbers[i] or ""
-            info = _phone.check(raw.strip(), region)
+            _, b.regions[i], b.types[i], _, _ = _phone.verdict(raw.strip(), region)
             b.numbers[i] = msg.recipients[0]
-            b.regions[i], b.types[i] = info.region, info.type
 
     def _problem(self, error: PayloadError, line: int) -> CampaignProblem:
         m = _LOCATION.match(error.location)

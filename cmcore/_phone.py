@@ -230,27 +230,30 @@ def _first_steps() -> tuple[Callable[[str], str], Callable[[str], bool], Callabl
 _FIRST_STEPS = _first_steps()
 
 
-def _slow(text: str, region: str | None) -> PhoneInfo:
+#: A verdict as ``verdict()`` gives it: PhoneInfo's fields, in its order.
+Verdict = tuple[str | None, str | None, NumberType, int | None, PhoneProblem | None]
+_UNKNOWN = NumberType.UNKNOWN
+
+
+def _slow(text: str, region: str | None) -> Verdict:
     """phonenumbers itself, for what the fast path leaves to it."""
     _enable_cache()
     candidate = "+" + text[2:] if text.startswith("00") else text
     try:
         refused = _refused(candidate, region)
         if refused is not None:
-            return PhoneInfo(number=None, region=None, type=NumberType.UNKNOWN, country_code=None, problem=refused)
+            return None, None, _UNKNOWN, None, refused
         parsed = phonenumbers.parse(candidate, region)
     except NumberParseException as exc:
-        return PhoneInfo(number=None, region=None, type=NumberType.UNKNOWN, country_code=None,
-                         problem=_PARSE_PROBLEMS.get(exc.error_type, PhoneProblem.NOT_A_NUMBER))
+        return None, None, _UNKNOWN, None, _PARSE_PROBLEMS.get(exc.error_type, PhoneProblem.NOT_A_NUMBER)
     cc = parsed.country_code
     where = phonenumbers.region_code_for_number(parsed)
     if phonenumbers.is_valid_number(parsed):
         kind = _TYPE_NAMES[phonenumbers.number_type(parsed)]
         e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-        return PhoneInfo(number="00" + e164[1:], region=where, type=kind, country_code=cc)
+        return "00" + e164[1:], where, kind, cc, None
     reason = phonenumbers.is_possible_number_with_reason(parsed)
-    return PhoneInfo(number=None, region=where, type=NumberType.UNKNOWN, country_code=cc,
-                     problem=_POSSIBLE_PROBLEMS.get(reason, PhoneProblem.NOT_VALID))
+    return None, where, _UNKNOWN, cc, _POSSIBLE_PROBLEMS.get(reason, PhoneProblem.NOT_VALID)
 
 
 _PARSE_PROBLEMS = {
@@ -287,24 +290,45 @@ def gateway_form(text: str, region: str | None) -> str | None:
     except _numbers.Undecided:
         found = None
     if found is None:  # not decided here, or a parse error that phonenumbers words
-        return _slow(text, region).number
+        return _slow(text, region)[0]
     return found or None
 
 
-def check(text: str, region: str | None) -> PhoneInfo:
-    """phonenumbers' verdict on ``text`` (stripped; ``00…`` read as ``+…``) in ``region``."""
+def verdict(text: str, region: str | None) -> Verdict:
+    """phonenumbers' verdict on ``text`` (stripped; ``00…`` read as ``+…``) in ``region``, as
+    ``PhoneInfo``'s fields: ``(number, region, type, country code, problem)``."""
     found = _fast(text, region)
     if type(found) is not tuple:
         problem = _NSN_PROBLEMS.get(found) if type(found) is int else None
         if problem is None:
             return _slow(text, region)
         # parse() raises TOO_SHORT_NSN or TOO_LONG there: its verdict, without the parse
-        return PhoneInfo(number=None, region=None, type=NumberType.UNKNOWN, country_code=None, problem=problem)
+        return None, None, _UNKNOWN, None, problem
     cc, nsn, where, _, kind = found
     if kind is PhoneNumberType.UNKNOWN:
-        problem = _LENGTH_PROBLEMS.get(_COUNTRIES[cc][0].length(nsn), PhoneProblem.NOT_VALID)
-        return PhoneInfo(number=None, region=where, type=NumberType.UNKNOWN, country_code=cc, problem=problem)
-    return PhoneInfo(number=f"00{cc}{nsn}", region=where, type=_TYPE_NAMES[kind], country_code=cc)
+        return None, where, _UNKNOWN, cc, _LENGTH_PROBLEMS.get(_COUNTRIES[cc][0].length(nsn), PhoneProblem.NOT_VALID)
+    return f"00{cc}{nsn}", where, _TYPE_NAMES[kind], cc, None
+
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _info(found: Verdict) -> PhoneInfo:
+    """The ``PhoneInfo`` of a verdict: its fields set as its own ``__init__`` sets them (a frozen
+    dataclass's), without the keyword call, which costs more than the verdict itself."""
+    info = _new(PhoneInfo)
+    _set(info, "number", found[0])
+    _set(info, "region", found[1])
+    _set(info, "type", found[2])
+    _set(info, "country_code", found[3])
+    _set(info, "problem", found[4])
+    return info
+
+
+def check(text: str, region: str | None) -> PhoneInfo:
+    """phonenumbers' verdict on ``text`` (stripped; ``00…`` read as ``+…``) in ``region``."""
+    return _info(verdict(text, region))
 
 
 def warm_up() -> int:
@@ -367,12 +391,13 @@ def normalize_phones(numbers: Iterable[str], /, *, default_region: str | None = 
     per invalid number: N numbers in, N verdicts out. Raises ``TypeError`` naming the first
     item that is not a str."""
     region = region_argument(default_region)
-    infos = []
+    found = []
     for i, number in enumerate(numbers):
         if not isinstance(number, str):
             raise TypeError(f"normalize_phones() item {i} must be str, not {type(number).__name__}")
-        infos.append(check(str.__str__(number).strip(), region))
-    return PhoneColumns(
-        numbers=tuple(x.number for x in infos), regions=tuple(x.region for x in infos),
-        types=tuple(x.type for x in infos), country_codes=tuple(x.country_code for x in infos),
-        problems=tuple(x.problem for x in infos), valid=bytes(x.problem is None for x in infos))
+        found.append(verdict(str.__str__(number).strip(), region))
+    if not found:
+        return PhoneColumns(numbers=(), regions=(), types=(), country_codes=(), problems=(), valid=b"")
+    numbers_, regions, types, codes, problems = zip(*found)
+    return PhoneColumns(numbers=numbers_, regions=regions, types=types, country_codes=codes, problems=problems,
+                        valid=bytes([p is None for p in problems]))
