@@ -105,7 +105,8 @@ class Campaign:
                         -1 if p.reference is None else p.reference, o["sender"], o["max_parts"] or MAX_PARTS,
                         o["plain_channels"], _phone._numbers.fast, _phone._region_plan, _phone._COUNTRIES,
                         _phone._CODES, _phone._country, _phone._numbers.Undecided,
-                        phonenumbers.PhoneNumberType.UNKNOWN, _phone._TYPE_NAMES, self._senders, self._sender_ok)
+                        phonenumbers.PhoneNumberType.UNKNOWN, _phone._TYPE_NAMES, self._senders, self._sender_ok,
+                        {}, {})  # the screen's plans by region and "00" + code by country code, batch to batch
 
     @property
     def columns(self) -> dict[str, str]:

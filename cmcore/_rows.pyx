@@ -659,18 +659,20 @@ def screen(list todo, list texts, list regions, list columns, const unsigned cha
     for ``validate()``, and those of them where only the number is left to judge.
 
     ``config``: ``(phone_at, sender_at, reference_at, sender, limit, plain, fast, plan_of,
-    countries, codes, load, undecided, unknown, names, senders, sender_ok)``."""
+    countries, codes, load, undecided, unknown, names, senders, sender_ok, plans, prefixes)``;
+    ``plans`` (region -> ``plan_of(region)``) and ``prefixes`` (country code -> ``"00"`` and
+    the code) are the caller's, filled here and kept from batch to batch."""
     cdef Py_ssize_t k, i, n = len(todo), phone_at, sender_at, ref_at, limit
     cdef list slow = [], phones_left = [], b_texts, b_numbers, b_senders, b_refs, b_regions, b_types
     cdef list phones, sender_column = None, ref_column = None
     cdef unsigned char[::1] b_gsm7
     cdef int64_t[::1] b_units, b_parts
-    cdef dict plans = {}, prefixes = {}, senders, names
+    cdef dict plans, prefixes, senders, names
     cdef str text
     cdef bint plain
     cdef int64_t count
     (phone_at, sender_at, ref_at, sender, limit, plain, fast, plan_of, countries, codes, load, undecided, unknown,
-     names, senders, sender_ok) = config
+     names, senders, sender_ok, plans, prefixes) = config
     if len(texts) != n or len(regions) != n or gsm7.shape[0] != n or units.shape[0] != n or parts.shape[0] != n:
         raise ValueError("todo, texts, regions and the counts must be as long")
     b_texts, b_numbers, b_senders = batch.texts, batch.numbers, batch.senders

@@ -288,11 +288,10 @@ def screen(todo: list[int], texts: list[str], regions: list[str | None], columns
            parts: Any, batch: Any, config: tuple[Any, ...]) -> tuple[list[int], list[int]]:
     """See ``_rows.pyx``."""
     (phone_at, sender_at, ref_at, sender, limit, plain, fast, plan_of, countries, codes, load, undecided, unknown,
-     names, senders, sender_ok) = config
+     names, senders, sender_ok, plans, prefixes) = config
     n = len(todo)
     if len(texts) != n or len(regions) != n or len(gsm7) != n or len(units) != n or len(parts) != n:
         raise ValueError("todo, texts, regions and the counts must be as long")
-    plans: dict[Any, Any] = {}
     slow: list[int] = []
     phones_left: list[int] = []
     for k, i in enumerate(todo):
