@@ -101,11 +101,10 @@ class Campaign:
         self._started = False
         self.complete = False
         p, o = plan, options
-        self._config = (p.phone, -1 if p.sender_column is None else p.sender_column,
+        self._config: tuple[Any, ...] = (p.phone, -1 if p.sender_column is None else p.sender_column,
                         -1 if p.reference is None else p.reference, o["sender"], o["max_parts"] or MAX_PARTS,
-                        o["plain_channels"], _phone._numbers.fast, _phone._region_plan, _phone._COUNTRIES,
-                        _phone._CODES, _phone._country, _phone._numbers.Undecided,
-                        phonenumbers.PhoneNumberType.UNKNOWN, _phone._TYPE_NAMES, self._senders, self._sender_ok,
+                        o["plain_channels"], _phone._numbers.fast_many, _phone._region_plan, _phone._COUNTRIES,
+                        _phone._CODES, _phone._country, phonenumbers.PhoneNumberType.UNKNOWN, _phone._TYPE_NAMES, self._senders, self._sender_ok,
                         {}, {})  # the screen's plans by region and "00" + code by country code, batch to batch
 
     @property

@@ -364,7 +364,7 @@ cdef class Leading:
     alternation's answer, in one pass and without ``re``."""
 
     cdef readonly object pattern
-    cdef bint has_dfa
+    cdef readonly bint has_dfa  # whether it walks an automaton
     cdef unsigned short[::1] table
     cdef int[::1] masks
 
@@ -525,7 +525,30 @@ def fast(str text, region, dict countries, dict codes, load):
     plan is ``region`` (None: no valid region): ``(cc, nsn, region code, plan, type)``,
     ``SHORT_NSN`` or ``LONG_NSN`` for parse()'s length errors, or None where it is not
     decided here. ``countries`` caches each country code's ``(main plan, regions, steps)``,
-    which ``load`` compiles on a miss."""
+    which ``load`` compiles on a miss. Raises ``Undecided`` where phonenumbers must decide."""
+    return fast_one(text, region, countries, codes, load)
+
+
+def fast_many(list texts, list regions, dict countries, dict codes, load):
+    """``fast()`` of each str of ``texts`` in the plan at the same index of ``regions``, as a
+    list; None where a step is ``Undecided``. ``TypeError`` for an item that is not a str,
+    ``ValueError`` unless the lists are as long."""
+    cdef Py_ssize_t i, n = len(texts)
+    if len(regions) != n:
+        raise ValueError(f"texts and regions must be as long, not {n} and {len(regions)}")
+    cdef list out = [None] * n
+    for i in range(n):
+        text = texts[i]
+        if not isinstance(text, str):
+            raise TypeError(f"fast_many() item {i} must be str, not {type(text).__name__}")
+        try:
+            out[i] = fast_one(<str>text, regions[i], countries, codes, load)
+        except Undecided:
+            pass
+    return out
+
+
+cdef object fast_one(str text, region, dict countries, dict codes, load):
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
     cdef str digits, nsn
     cdef long cc = 0
@@ -547,7 +570,7 @@ def gateway(str text, region, dict countries, dict codes, load):
     """``fast()``'s answer as the gateway form: ``00`` + country code + national number for a
     valid number, False for one that is not valid, None where not decided here (a parse
     error included: phonenumbers words those)."""
-    found = fast(text, region, countries, codes, load)
+    found = fast_one(text, region, countries, codes, load)
     if type(found) is not tuple:
         return None
     cdef long cc = (<tuple>found)[0]

@@ -187,10 +187,11 @@ class Leading:
     of them all, each ending in an empty group that tells which). ``automaton`` is the
     compiled kernel's way to walk digits instead; here it is not used."""
 
-    __slots__ = ("pattern",)
+    __slots__ = ("has_dfa", "pattern")
 
     def __init__(self, sources: list[str], automaton: Callable[[list[str]], Any] | None = None) -> None:
         self.pattern = re.compile("|".join(f"(?:{source})()" for source in sources))
+        self.has_dfa = False
 
     def first(self, nsn: str) -> int:
         """The index of the first pattern that matches at the start of ``nsn``, or -1."""
@@ -288,6 +289,24 @@ def fast(text: str, region: Plan | None, countries: dict[int, Country], codes: d
         return None
     national = _national(digits, region, codes)
     return None if national is None else _finish(*national, countries, load)
+
+
+def fast_many(texts: list[str], regions: list[Plan | None], countries: dict[int, Country], codes: dict[str, int],
+              load: Callable[[int], Country | None]) -> list[tuple[Any, ...] | int | None]:
+    """``fast()`` of each str of ``texts`` in the plan at the same index of ``regions``, as a
+    list; None where a step is ``Undecided``. ``TypeError`` for an item that is not a str,
+    ``ValueError`` unless the lists are as long."""
+    if len(regions) != len(texts):
+        raise ValueError(f"texts and regions must be as long, not {len(texts)} and {len(regions)}")
+    out: list[tuple[Any, ...] | int | None] = []
+    for i, (text, region) in enumerate(zip(texts, regions)):
+        if not isinstance(text, str):
+            raise TypeError(f"fast_many() item {i} must be str, not {type(text).__name__}")
+        try:
+            out.append(fast(text, region, countries, codes, load))
+        except Undecided:
+            out.append(None)
+    return out
 
 
 def gateway(text: str, region: Plan | None, countries: dict[int, Country], codes: dict[str, int],

@@ -654,16 +654,16 @@ def screen(list todo, list texts, list regions, list columns, const unsigned cha
     ``regions`` and counts), and prove each valid as the campaign's screen does: the text
     (not empty, at most ``limit`` parts and 8000 characters, no lone surrogate), the
     reference, the sender (``sender_ok``, asked once a sender) and the number (the phone
-    kernel's ``fast``: a type other than ``unknown``; the number in the gateway's form, its
+    kernel's ``fast_many``, once for the rows left: a type other than ``unknown``; the number in the gateway's form, its
     region and type then written). Returns ``(slow, numbers)``: the rows not proved valid,
     for ``validate()``, and those of them where only the number is left to judge.
 
-    ``config``: ``(phone_at, sender_at, reference_at, sender, limit, plain, fast, plan_of,
-    countries, codes, load, undecided, unknown, names, senders, sender_ok, plans, prefixes)``;
+    ``config``: ``(phone_at, sender_at, reference_at, sender, limit, plain, fast_many, plan_of,
+    countries, codes, load, unknown, names, senders, sender_ok, plans, prefixes)``;
     ``plans`` (region -> ``plan_of(region)``) and ``prefixes`` (country code -> ``"00"`` and
     the code) are the caller's, filled here and kept from batch to batch."""
     cdef Py_ssize_t k, i, n = len(todo), phone_at, sender_at, ref_at, limit
-    cdef list slow = [], phones_left = [], b_texts, b_numbers, b_senders, b_refs, b_regions, b_types
+    cdef list slow = [], phones_left = [], asked = [], asked_numbers = [], asked_plans = [], answers, b_texts, b_numbers, b_senders, b_refs, b_regions, b_types
     cdef list phones, sender_column = None, ref_column = None
     cdef unsigned char[::1] b_gsm7
     cdef int64_t[::1] b_units, b_parts
@@ -671,7 +671,7 @@ def screen(list todo, list texts, list regions, list columns, const unsigned cha
     cdef str text
     cdef bint plain
     cdef int64_t count
-    (phone_at, sender_at, ref_at, sender, limit, plain, fast, plan_of, countries, codes, load, undecided, unknown,
+    (phone_at, sender_at, ref_at, sender, limit, plain, fast_many, plan_of, countries, codes, load, unknown,
      names, senders, sender_ok, plans, prefixes) = config
     if len(texts) != n or len(regions) != n or gsm7.shape[0] != n or units.shape[0] != n or parts.shape[0] != n:
         raise ValueError("todo, texts, regions and the counts must be as long")
@@ -714,10 +714,13 @@ def screen(list todo, list texts, list regions, list columns, const unsigned cha
             plan = plans[region] = plan_of(region)
         if _padded(number):
             number = (<str>number).strip()
-        try:
-            found = fast(number, plan, countries, codes, load)
-        except undecided:
-            found = None
+        asked.append(i)
+        asked_numbers.append(number)
+        asked_plans.append(plan)
+    answers = fast_many(asked_numbers, asked_plans, countries, codes, load)  # one call: the phone kernel's loop
+    for k in range(len(asked)):
+        i = asked[k]
+        found = answers[k]
         if type(found) is not tuple or (<tuple>found)[4] == unknown:
             phones_left.append(i)
             continue

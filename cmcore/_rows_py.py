@@ -287,13 +287,16 @@ def screen(todo: list[int], texts: list[str], regions: list[str | None], columns
            units: Any,
            parts: Any, batch: Any, config: tuple[Any, ...]) -> tuple[list[int], list[int]]:
     """See ``_rows.pyx``."""
-    (phone_at, sender_at, ref_at, sender, limit, plain, fast, plan_of, countries, codes, load, undecided, unknown,
+    (phone_at, sender_at, ref_at, sender, limit, plain, fast_many, plan_of, countries, codes, load, unknown,
      names, senders, sender_ok, plans, prefixes) = config
     n = len(todo)
     if len(texts) != n or len(regions) != n or len(gsm7) != n or len(units) != n or len(parts) != n:
         raise ValueError("todo, texts, regions and the counts must be as long")
     slow: list[int] = []
     phones_left: list[int] = []
+    asked: list[int] = []
+    asked_numbers: list[str] = []
+    asked_plans: list[Any] = []
     for k, i in enumerate(todo):
         text, region, number = texts[k], regions[k], columns[phone_at][i]
         who = sender if sender_at < 0 else (columns[sender_at][i] or sender)
@@ -314,10 +317,10 @@ def screen(todo: list[int], texts: list[str], regions: list[str | None], columns
             continue
         if region not in plans:
             plans[region] = plan_of(region)
-        try:
-            found = fast(number.strip(), plans[region], countries, codes, load)
-        except undecided:
-            found = None
+        asked.append(i)
+        asked_numbers.append(number.strip())
+        asked_plans.append(plans[region])
+    for i, found in zip(asked, fast_many(asked_numbers, asked_plans, countries, codes, load)):
         if type(found) is not tuple or found[4] == unknown:
             phones_left.append(i)
             continue

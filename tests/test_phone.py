@@ -227,3 +227,74 @@ def test_arguments_of_the_wrong_type() -> None:
         cmcore.phone_info(31612345678)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="default_region"):
         cmcore.phone_info("0612345678", default_region=31)  # type: ignore[arg-type]
+
+
+def test_fast_many_answers_as_fast_does(numbers_kernel: Any) -> None:
+    """The batch call of the campaign screen: ``fast()`` of each item, an undecided step None."""
+    texts = ["+31612345678", "0612345678", "+1 268 464 1234", "+4534", "12-34-AB", "+999 1234", "+7 912 345 6789",
+             "+44 7400 123456", "0031612345678", "+590 690 001234", "", "+262 269 123456"]
+    regions = [None, "NL", None, None, None, None, "RU", "GB", "DE", None, "NL", "YT"]
+    args = (_phone._COUNTRIES, _phone._CODES, _phone._country)
+    plans = [_phone._region_plan(r) for r in regions]
+
+    def one(text: str, plan: Any) -> Any:
+        try:
+            return numbers_kernel.fast(text, plan, *args)
+        except numbers_kernel.Undecided:
+            return None
+
+    assert numbers_kernel.fast_many(texts, plans, *args) == [one(t, p) for t, p in zip(texts, plans)]
+    assert numbers_kernel.fast_many([], [], *args) == []
+    with pytest.raises(ValueError, match="as long"):
+        numbers_kernel.fast_many(texts, plans[:-1], *args)
+    with pytest.raises(TypeError, match="item 1"):
+        numbers_kernel.fast_many(["+31612345678", 31612345678], [None, None], *args)
+
+
+@settings(max_examples=examples(1000), deadline=None)
+@given(st.sampled_from(SHARED), st.text("0123456789", min_size=1, max_size=20))
+def test_leading_digits_walk_answers_as_re_matches(code: int, digits: str) -> None:
+    """A ``Leading`` that walks its automaton picks the region ``re.match`` of its alternation
+    picks, on any digits: the first pattern that matches a start of them."""
+    from conftest import compiled
+    module = compiled("_numbers")
+    if module is None:
+        pytest.skip("the compiled kernel is not built (CMCORE_NO_EXTENSIONS=1)")
+    walk = _phone._country(code)[2]
+    assert all(leading.has_dfa for leading, _ in walk if leading is not None) or _phone._numbers is not module
+    for leading, _ in walk:
+        if leading is None:
+            continue
+        match = leading.pattern.match(digits)
+        assert leading.first(digits) == (-1 if match is None else match.lastindex - 1)
+
+
+def test_leading_digits_of_nanpa_regions() -> None:
+    """+1: a number of Antigua, Canada or the US Virgin Islands is read as theirs, whichever
+    kernel, and by the leading digits of each region (phonenumbers' region order)."""
+    for text, region in [("+1 268 464 1234", "AG"), ("+1 613 555 0123", "CA"), ("+1 340 642 1234", "VI"),
+                         ("+1 201 555 0123", "US")]:
+        assert cmcore.phone_info(text).region == region == reference(text, None)[1]
+
+
+def test_an_automaton_table_is_checked_before_it_is_walked() -> None:
+    from conftest import compiled
+    module = compiled("_numbers")
+    if module is None:
+        pytest.skip("the compiled kernel is not built (CMCORE_NO_EXTENSIONS=1)")
+    from array import array
+    good = (array("i", [0] * 10 + [1] * 10), array("i", [0, 1]))
+    assert module.Leading(["1"], lambda patterns: good).first("123") == 0
+    for table, masks in [(array("i", [0] * 10 + [2] * 10), array("i", [0, 1])),  # state 2 of 2
+                         (array("i", [0] * 15), array("i", [0, 1])),  # not ten entries a state
+                         (array("i", []), array("i", []))]:
+        with pytest.raises(ValueError, match="automaton"):
+            module.Leading(["1"], lambda patterns, t=table, m=masks: (t, m))
+
+
+def test_a_phone_info_made_from_a_verdict_is_a_phone_info() -> None:
+    made = _phone.check("+31612345678", None)
+    called = cmcore.PhoneInfo(number="0031612345678", region="NL", type=NumberType.MOBILE, country_code=31)
+    assert made == called and hash(made) == hash(called) and repr(made) == repr(called) and made.valid
+    with pytest.raises(AttributeError):
+        made.number = "x"  # type: ignore[misc]
