@@ -126,7 +126,8 @@ class Campaign:
             yield from batch
 
     def batches(self) -> Iterator[VerdictBatch]:
-        """The verdicts, ``batch_size`` records a batch. Raises ``RuntimeError`` if read twice."""
+        """The verdicts, ``batch_size`` records a batch (the last may hold fewer). Raises
+        ``RuntimeError`` if read twice."""
         if self._started:
             raise RuntimeError("a Campaign is read once; scan the file again")
         self._started = True

@@ -139,21 +139,33 @@ def _fast_blocks(stream: Any, line: int, width: int, delimiter: str, state: dict
     line reader as before, so the records are exactly that reader's."""
     data, end, final = b"", 0, False
     limit = csv.field_size_limit()
+    pending: Block | None = None  # the records at the end of a read, short of a batch
     while not final:
         chunk = stream.read(_CHUNK_BYTES)
         final = not chunk
         data = data[end:] + chunk if end < len(data) else chunk
-        end, after, skipped, lines, columns, odd, stop = _rows.csv_records(
-            data, 0, line, ord(delimiter), final, limit, width)
-        state["skipped"] += skipped
-        if not final and len(data) - end > _MAX_PENDING:  # an open quote, say: read again each chunk
-            stop = True
-        block = Block(lines, columns, {}, None)
-        if odd:
-            block = _reread(block, odd, delimiter, state)
-        state["lines"] = after - 1
-        yield from _sized(block, size)
-        line = after
+        end = 0
+        while True:  # a batch a call: each batch's objects are made as it is judged, not a read's at once
+            want = size - (0 if pending is None else len(pending))
+            end, after, skipped, lines, columns, odd, stop = _rows.csv_records(
+                data, end, line, ord(delimiter), final, limit, width, want)
+            state["skipped"] += skipped
+            short = len(lines) < want  # the rest of the read is not a whole record
+            if short and not final and len(data) - end > _MAX_PENDING:  # an open quote, say
+                stop = True
+            block = Block(lines, columns, {}, None)
+            if odd:
+                block = _reread(block, odd, delimiter, state)
+            state["lines"] = after - 1
+            line = after
+            if pending is not None:
+                block, pending = _join(pending, block), None
+            if short and not final and not stop:
+                pending = block  # the next read completes the batch
+                break
+            yield from _sized(block, size)
+            if stop or short:
+                break
         if stop:
             rest = _Lines(_joined(data[end:], stream), "utf-8")
             rest.number = line - 1
@@ -164,6 +176,17 @@ def _fast_blocks(stream: Any, line: int, width: int, delimiter: str, state: dict
                     return
                 yield _block(part, width)
     state["lines"] = line if data and end == len(data) and not data.endswith(b"\n") else line - 1
+
+
+def _join(first: Block, then: Block) -> Block:
+    """The records of ``first``, then those of ``then``, as one block (of the compiled
+    reader's: raw records, where any, by index)."""
+    n = len(first.lines)
+    errors = {**first.errors, **{i + n: e for i, e in then.errors.items()}}
+    raws: dict[int, Any] | None = None
+    if first._raws is not None or then._raws is not None:
+        raws = {**(first._raws or {}), **{i + n: r for i, r in (then._raws or {}).items()}}  # type: ignore[dict-item, union-attr]
+    return Block(first.lines + then.lines, [a + b for a, b in zip(first.columns, then.columns)], errors, raws)
 
 
 def _sized(block: Block, size: int) -> Iterator[Block]:

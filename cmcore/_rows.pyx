@@ -188,7 +188,7 @@ cdef inline Py_ssize_t _unquoted(const unsigned char* d, Py_ssize_t p, Py_ssize_
 
 
 def csv_records(bytes data, Py_ssize_t start, Py_ssize_t line, int delimiter, bint final, Py_ssize_t field_limit,
-                Py_ssize_t width):
+                Py_ssize_t width, Py_ssize_t max_records=-1):
     """The records of ``data[start:]``, a record starting at ``start`` on physical line
     ``line``: ``(end, line, skipped, lines, columns, odd, stop)``. ``columns[k][i]`` is field
     ``k`` of record ``i``, and ``lines[i]`` the line it starts on; ``odd`` maps the index of
@@ -196,7 +196,9 @@ def csv_records(bytes data, Py_ssize_t start, Py_ssize_t line, int delimiter, bi
     raw bytes, its fields None. Blank records (one field of white space only, or none) are
     not records: ``skipped`` counts their lines. ``end`` and ``line`` are where reading goes on: the start of a record that runs
     past ``data`` (unless ``final``, which says ``data`` ends the input), or, where ``stop``,
-    of the record from which ``csv`` reads the rest."""
+    of the record from which ``csv`` reads the rest. With ``max_records`` of 0 or more, reading
+    stops after that many records (blank ones not counted): ``end`` is then where the next
+    begins."""
     cdef _Reader r = _Reader()
     cdef const unsigned char* d = data
     cdef Py_ssize_t n = len(data), p, rec, rec_line, fstart, fend, quotes, end, skipped = 0
@@ -216,6 +218,8 @@ def csv_records(bytes data, Py_ssize_t start, Py_ssize_t line, int delimiter, bi
     r.d, r.n, r.delim, r.final, r.limit = d, n, delim, final, field_limit
     p = start
     while p < n:
+        if 0 <= max_records <= len(lines):
+            break
         rec, rec_line = p, line
         del fields[:]
         status = CSV_OK

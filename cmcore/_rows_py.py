@@ -37,7 +37,7 @@ def _unquoted(d: bytes, p: int, n: int, delim: int) -> int:
 
 
 def csv_records(data: bytes, start: int, line: int, delimiter: int, final: bool, field_limit: int,
-                width: int) -> tuple[int, int, int, list[int], list[list[Any]], dict[int, bytes], bool]:
+                width: int, max_records: int = -1) -> tuple[int, int, int, list[int], list[list[Any]], dict[int, bytes], bool]:
     """See ``_rows.pyx``."""
     if type(data) is not bytes:
         raise TypeError(f"data must be bytes, not {type(data).__name__}")
@@ -55,6 +55,8 @@ def csv_records(data: bytes, start: int, line: int, delimiter: int, final: bool,
     skipped = 0
     p = start
     while p < n:
+        if 0 <= max_records <= len(lines):
+            break
         rec, rec_line = p, line
         fields: list[str] = []
         status = _OK

@@ -334,3 +334,18 @@ def test_public_names() -> None:
                  "CampaignProblem", "build_bodies"):
         assert name in cmcore.__all__ and hasattr(cmcore, name), name
     assert os.environ.get("CMCORE_NO_EXTENSIONS", "") in ("", "0") or cmcore.KERNEL == "python"
+
+
+def test_a_binary_file_comes_in_batches_of_batch_size() -> None:
+    """The compiled reader reads a batch of records a call: every batch is ``batch_size``
+    records but the last, whatever the bytes a read holds, and the lines run on."""
+    rows = "".join(f"+316123{n:05d},hello {n}\n" for n in range(12000))  # more than one read (256 KiB)
+    data = ("phone,text\n" + rows + "\n\n").encode()
+    assert len(data) > 1 << 18
+    for size in (1000, 7, 12000, 50000):
+        campaign = scan_campaign(io.BytesIO(data), sender="CM", batch_size=size)
+        batches = list(campaign.batches())
+        assert [len(b) for b in batches[:-1]] == [size] * (len(batches) - 1) and 0 < len(batches[-1]) <= size
+        lines = [line for b in batches for line in b.lines]
+        assert lines == list(range(2, 12002))
+        assert campaign.summary.rows == 12000 and campaign.summary.skipped == 2 and campaign.summary.valid == 12000

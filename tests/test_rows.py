@@ -53,9 +53,10 @@ def line_reader(data: bytes, delimiter: str, first_line: int = 1) -> tuple[list[
         out.append((start, fields))
 
 
-def fast_reader(kernel: ModuleType, data: bytes, delimiter: str, width: int, chunk: int) -> Any:
-    """The kernel fed ``chunk`` bytes at a time, its raw records read by the line reader;
-    None where it stops for csv to read the rest."""
+def fast_reader(kernel: ModuleType, data: bytes, delimiter: str, width: int, chunk: int, most: int = -1) -> Any:
+    """The kernel fed ``chunk`` bytes at a time (and asked for at most ``most`` records a
+    call, where 0 or more), its raw records read by the line reader; None where it stops for
+    csv to read the rest."""
     out: list[tuple[int, Any]] = []
     skipped, line, buf, end, at = 0, 1, b"", 0, 0
     while True:
@@ -63,20 +64,25 @@ def fast_reader(kernel: ModuleType, data: bytes, delimiter: str, width: int, chu
         at += len(piece)
         final = at >= len(data)
         buf = buf[end:] + piece
-        end, line, blank, lines, columns, odd, stop = kernel.csv_records(buf, 0, line, ord(delimiter), final, LIMIT,
-                                                                       width)
-        skipped += blank
-        if stop:
-            return None
-        for i, first in enumerate(lines):
-            if i in odd:
-                assert all(c[i] is None for c in columns)
-                found, more = line_reader(odd[i], delimiter, first)
-                assert len(found) <= 1, (odd[i], found)  # cut where csv cuts
-                out.extend(found)
-                skipped += more
-            else:
-                out.append((first, [c[i] for c in columns]))
+        end = 0
+        while True:
+            end, line, blank, lines, columns, odd, stop = kernel.csv_records(buf, end, line, ord(delimiter), final,
+                                                                           LIMIT, width, most)
+            skipped += blank
+            if stop:
+                return None
+            assert most < 0 or len(lines) <= most
+            for i, first in enumerate(lines):
+                if i in odd:
+                    assert all(c[i] is None for c in columns)
+                    found, more = line_reader(odd[i], delimiter, first)
+                    assert len(found) <= 1, (odd[i], found)  # cut where csv cuts
+                    out.extend(found)
+                    skipped += more
+                else:
+                    out.append((first, [c[i] for c in columns]))
+            if most < 0 or len(lines) < most:
+                break
         if final:
             assert end == len(buf)
             return out, skipped
@@ -89,11 +95,14 @@ PIECES = [b"a", b"b", b",", b";", b'"', b'""', b"\n", b"\r", b"\r\n", b" ", b"\t
 @pytest.mark.parametrize("kernel", KERNELS, ids=lambda k: k.__name__)
 @settings(max_examples=examples(400))
 @given(pieces=st.lists(st.sampled_from(PIECES), max_size=60), delimiter=st.sampled_from(",;\t|"),
-       width=st.integers(1, 4), chunk=st.sampled_from([1, 2, 7, 4096]))
+       width=st.integers(1, 4), chunk=st.sampled_from([1, 2, 7, 4096]), most=st.sampled_from([-1, 0, 1, 3]))
 def test_records_are_the_line_readers(kernel: ModuleType, pieces: list[bytes], delimiter: str, width: int,
-                                      chunk: int) -> None:
+                                      chunk: int, most: int) -> None:
     data = b"".join(pieces)
-    got = fast_reader(kernel, data, delimiter, width, chunk)
+    if most == 0:  # no record read: where it started, on the line it started
+        assert kernel.csv_records(data, 0, 1, ord(delimiter), True, LIMIT, width, 0)[:4] == (0, 1, 0, [])
+        return
+    got = fast_reader(kernel, data, delimiter, width, chunk, most)
     if got is None:  # a NUL byte: csv reads the rest itself
         assert b"\x00" in data
         return
@@ -201,17 +210,24 @@ def test_render_kernels_agree(rows: list[list[Any]], allow: bool, region_at: int
         assert text == f"Hi {rows[i][1]}{{x}}{rows[i][0]}"
 
 
-def test_the_campaign_reads_a_stream_as_it_reads_lines() -> None:
-    """A binary file goes through the compiled reader; its verdicts are those of its lines."""
+@pytest.mark.parametrize(("chunk", "batch"), [(1 << 18, 1000), (64, 1000), (64, 3), (7, 5), (1 << 18, 7)])
+def test_the_campaign_reads_a_stream_as_it_reads_lines(chunk: int, batch: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A binary file goes through the compiled reader; its verdicts are those of its lines,
+    whatever bytes a read holds and however many records a batch: batches of records read
+    by csv (raw ones) and by the reader joined across reads."""
+    monkeypatch.setattr(_campaign_lines, "_CHUNK_BYTES", chunk)
     body = ['+31612345678,Ann,NL', '"+49 151 12345678","Bo\nb",DE', '', '0612345678,,NL', '12,Cy,NL',
             '"x"y,Dy,NL', '\xff'.encode("latin-1").decode("latin-1"), '+4915112345678,Ed,XX', 'a,b',
             '+31612345678,Fi,nl', '0612345679,Gus, nl ']
     data = ("phone,name,region\n" + "\n".join(body * 40) + "\n").encode("utf-8").replace(b"\xc3\xbf", b"\xff")
-    options: dict[str, Any] = {"template": "Hi {name}", "sender": "CM"}
+    options: dict[str, Any] = {"template": "Hi {name}", "sender": "CM", "batch_size": batch}
     by_stream = cmcore.scan_campaign(io.BytesIO(data), **options)
     assert by_stream._source._blocks is not None  # the compiled reader
     by_lines = cmcore.scan_campaign(io.BytesIO(data).readlines(), **options)
     assert by_lines._source._blocks is None
+    sizes = [len(b) for b in by_stream.batches()]
+    assert all(n <= batch for n in sizes) and sum(sizes) == by_stream.summary.rows == 400
+    by_stream = cmcore.scan_campaign(io.BytesIO(data), **options)
     got, want = list(by_stream), list(by_lines)
     assert got == want
     assert by_stream.summary == by_lines.summary
