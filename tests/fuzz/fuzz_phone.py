@@ -62,8 +62,8 @@ def verdicts(module: Any, text: str, region: str | None) -> list[c.Outcome]:
 
 
 def slow(text: str, region: str | None) -> c.Outcome:
-    """phonenumbers' verdict, as ``_phone``'s slow path words it."""
-    return c.run(_phone._slow, text.strip(), region)
+    """phonenumbers' verdict, as ``_phone``'s slow path words it (a verdict: PhoneInfo's fields)."""
+    return c.run(lambda t, r: _phone._info(_phone._slow(t, r)), text.strip(), region)
 
 
 def check(data: bytes) -> None:
