@@ -24,7 +24,7 @@ Its twin, ``_rows_py.py``, has the same names and answers.
 
 from libc.stdlib cimport free, malloc, calloc
 from libc.stdint cimport int64_t, uint64_t
-from libc.string cimport memchr, memcmp, memcpy
+from libc.string cimport memchr, memcmp, memcpy, memset
 from cpython.object cimport PyObject
 from cpython.ref cimport Py_INCREF, Py_XDECREF
 
@@ -742,29 +742,66 @@ def tally(const unsigned char[::1] status, const int64_t[::1] parts, const int64
           const unsigned char[::1] gsm7, list regions, dict histogram, dict encodings):
     """Count the rows with a status other than 2 (invalid): parts into ``histogram`` (parts ->
     rows), encodings into ``encodings`` (region, or "unknown" -> [UCS-2 rows, GSM-7 rows]).
-    Returns ``(rows counted, their parts, the first row of the most units or -1)``."""
-    cdef Py_ssize_t i, n = status.shape[0], top = -1, good = 0
-    cdef int64_t total = 0
-    cdef list pair
+    Returns ``(rows counted, their parts, the first row of the most units or -1)``. The
+    counts are kept in C arrays while the rows are read (a slot a region seen), and added
+    to the dicts once at the end."""
+    cdef Py_ssize_t i, n = status.shape[0], top = -1, good = 0, at, used = 0
+    cdef int64_t total = 0, count
+    cdef int64_t by_parts[256]
+    cdef int64_t* order  # the part counts in the order first seen: the dict's order, as the twin's
+    cdef Py_ssize_t kinds = 0
+    cdef dict big = {}  # the rows of each part count past 255 (none the gateway takes)
+    cdef int64_t* pairs  # UCS-2 rows, then GSM-7 rows, of each region slot
+    cdef dict slots = {}  # region -> its slot
+    cdef list named = []  # the region of each slot
     if parts.shape[0] != n or units.shape[0] != n or gsm7.shape[0] != n or len(regions) != n:
         raise ValueError("the columns must be as long")
-    for i in range(n):
-        if status[i] == 2:
-            continue
-        good += 1
-        total += parts[i]
-        key = parts[i]
-        histogram[key] = histogram.get(key, 0) + 1
-        region = regions[i]
-        if region is None:
-            region = "unknown"
-        pair = encodings.get(region)
-        if pair is None:
-            pair = encodings[region] = [0, 0]
-        if gsm7[i]:
-            pair[1] = pair[1] + 1
-        else:
-            pair[0] = pair[0] + 1
-        if top < 0 or units[i] > units[top]:
-            top = i
+    memset(by_parts, 0, sizeof(by_parts))
+    pairs = <int64_t*>calloc(3 * n + 2, sizeof(int64_t))
+    if pairs == NULL:
+        raise MemoryError()
+    order = pairs + 2 * n + 2
+    try:
+        for i in range(n):
+            if status[i] == 2:
+                continue
+            good += 1
+            count = parts[i]
+            total += count
+            if 0 <= count < 256:
+                if not by_parts[count]:
+                    order[kinds] = count
+                    kinds += 1
+                by_parts[count] += 1
+            else:
+                if count not in big:
+                    order[kinds] = count
+                    kinds += 1
+                big[count] = big.get(count, 0) + 1
+            region = regions[i]
+            found = slots.get(region)
+            if found is None:
+                at = used
+                slots[region] = at
+                named.append(region)
+                used += 1
+            else:
+                at = found
+            pairs[2 * at + (1 if gsm7[i] else 0)] += 1
+            if top < 0 or units[i] > units[top]:
+                top = i
+        for i in range(kinds):
+            count = order[i]
+            histogram[count] = histogram.get(count, 0) + (by_parts[count] if 0 <= count < 256 else big[count])
+        for at in range(used):
+            region = named[at]
+            if region is None:
+                region = "unknown"
+            pair = encodings.get(region)
+            if pair is None:
+                pair = encodings[region] = [0, 0]
+            pair[0] = pair[0] + pairs[2 * at]
+            pair[1] = pair[1] + pairs[2 * at + 1]
+    finally:
+        free(pairs)
     return good, total, top
