@@ -3,8 +3,9 @@
 The line reader takes lines (``str``, or ``bytes`` decoded strictly) and gives them to
 ``csv.reader``; a line that does not decode is kept (with replacement characters, so that
 the parser goes on) and named in the record's error. The compiled reader (``_rows``) reads a
-binary file 256 KiB at a time into columns, each record with the physical line it starts on,
-and hands ``csv`` what it leaves (see ``_rows.pyx``), so its records are the line reader's.
+binary file 256 KiB at a time and turns it into columns a batch of records a call, each record
+with the physical line it starts on, and hands ``csv`` what it leaves (see ``_rows.pyx``), so
+its records are the line reader's.
 ``Block`` holds consecutive records in columns, as both give them to the campaign.
 """
 
@@ -22,7 +23,7 @@ _BOM = "\ufeff"
 # A record: (first physical line, fields aligned with the header or None, the raw source,
 # an error for the whole record or None).
 Record = tuple[int, "list[str | None] | None", Any, "str | None"]
-_CHUNK_BYTES = 1 << 18  # what the compiled reader takes a call
+_CHUNK_BYTES = 1 << 18  # what a read of the file takes
 _MAX_PENDING = 1 << 22  # a record still open past this many bytes goes to the line reader
 
 
