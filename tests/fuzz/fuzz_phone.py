@@ -71,6 +71,14 @@ def check(data: bytes) -> None:
     text = data[1:].decode("utf-8", "surrogatepass") if c._utf8(data[1:]) else data[1:].decode("latin-1")
     shown = f"phone_info({text!r}, default_region={region!r})"
     got, twin = verdicts(_phone, text, region), verdicts(TWIN, text, region)
+    for module in (_phone, TWIN):  # the campaign's batch call: fast() of each, an undecided step None
+        args = (module._COUNTRIES, module._CODES, module._country)
+        plan = module._region_plan(region)
+        one, many = c.run(module._fast, text.strip(), region), c.run(module._numbers.fast_many, [text.strip()],
+                                                                      [plan], *args)
+        if one.error is None and (many.error is not None or many.value != [one.value]):
+            raise c.Finding("disagreement", f"fast_many() and fast() on {shown}: {many.describe()} != "
+                                            f"[{one.describe()}]", "kernels")
     if [o.describe() for o in got] != [o.describe() for o in twin]:
         raise c.Finding("disagreement", f"on {shown}\n  compiled: {[o.describe() for o in got]}\n"
                                         f"  twin:     {[o.describe() for o in twin]}", "kernels")
