@@ -186,7 +186,10 @@ def _join(first: Block, then: Block) -> Block:
     errors = {**first.errors, **{i + n: e for i, e in then.errors.items()}}
     raws: dict[int, Any] | None = None
     if first._raws is not None or then._raws is not None:
-        raws = {**(first._raws or {}), **{i + n: r for i, r in (then._raws or {}).items()}}  # type: ignore[dict-item, union-attr]
+        before, after = first._raws or {}, then._raws or {}
+        if type(before) is not dict or type(after) is not dict:  # a line reader's block: never joined
+            raise TypeError("only the compiled reader's blocks are joined")
+        raws = {**before, **{i + n: r for i, r in after.items()}}
     return Block(first.lines + then.lines, [a + b for a, b in zip(first.columns, then.columns)], errors, raws)
 
 

@@ -5,7 +5,8 @@ from typing import Any
 from typing_extensions import disjoint_base
 
 def csv_records(data: bytes, start: int, line: int, delimiter: int, final: bool, field_limit: int,
-                width: int, max_records: int = -1) -> tuple[int, int, int, list[int], list[list[Any]], dict[int, bytes], bool]: ...
+                width: int, max_records: int = -1
+                ) -> tuple[int, int, int, list[int], list[list[Any]], dict[int, bytes], bool]: ...
 @disjoint_base
 class Seen:
     @property

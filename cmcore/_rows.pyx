@@ -667,7 +667,8 @@ def screen(list todo, list texts, list regions, list columns, const unsigned cha
     ``plans`` (region -> ``plan_of(region)``) and ``prefixes`` (country code -> ``"00"`` and
     the code) are the caller's, filled here and kept from batch to batch."""
     cdef Py_ssize_t k, i, n = len(todo), phone_at, sender_at, ref_at, limit
-    cdef list slow = [], phones_left = [], asked = [], asked_numbers = [], asked_plans = [], answers, b_texts, b_numbers, b_senders, b_refs, b_regions, b_types
+    cdef list slow = [], phones_left = [], asked = [], asked_numbers = [], asked_plans = [], answers
+    cdef list b_texts, b_numbers, b_senders, b_refs, b_regions, b_types
     cdef list phones, sender_column = None, ref_column = None
     cdef unsigned char[::1] b_gsm7
     cdef int64_t[::1] b_units, b_parts

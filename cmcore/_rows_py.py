@@ -37,7 +37,8 @@ def _unquoted(d: bytes, p: int, n: int, delim: int) -> int:
 
 
 def csv_records(data: bytes, start: int, line: int, delimiter: int, final: bool, field_limit: int,
-                width: int, max_records: int = -1) -> tuple[int, int, int, list[int], list[list[Any]], dict[int, bytes], bool]:
+                width: int, max_records: int = -1
+                ) -> tuple[int, int, int, list[int], list[list[Any]], dict[int, bytes], bool]:
     """See ``_rows.pyx``."""
     if type(data) is not bytes:
         raise TypeError(f"data must be bytes, not {type(data).__name__}")

@@ -249,7 +249,8 @@ def test_chunk_edges_and_a_stop_for_csv(monkeypatch: pytest.MonkeyPatch) -> None
 
 
 @settings(max_examples=examples(200))
-@given(rows=st.lists(st.tuples(st.sampled_from([0, 1, 2]), st.integers(1, 9) | st.sampled_from([255, 256, 300]), st.integers(0, 2000), st.booleans(),
+@given(rows=st.lists(st.tuples(st.sampled_from([0, 1, 2]), st.integers(1, 9) | st.sampled_from([255, 256, 300]),
+                               st.integers(0, 2000), st.booleans(),
                                st.sampled_from([None, "NL", "DE"]),
                                st.sampled_from(["0031612345678", "0031612345679", "", "12a", "000"])), max_size=30))
 def test_tally_and_add_valid_kernels_agree(rows: list[tuple[int, int, int, bool, str | None, str]]) -> None:
