@@ -20,7 +20,6 @@ on two valid rows) are warnings naming the first line, kept in a compact table o
 from __future__ import annotations
 
 import re
-from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -106,7 +105,7 @@ class Campaign:
                         o["plain_channels"], _phone._numbers.fast_many, _phone._region_plan, _phone._COUNTRIES,
                         _phone._CODES, _phone._country, phonenumbers.PhoneNumberType.UNKNOWN, _phone._TYPE_NAMES,
                         self._senders, self._sender_ok,
-                        {}, {})  # the screen's plans by region and "00" + code by country code, batch to batch
+                        {})  # the screen's plans by region, batch to batch
 
     @property
     def columns(self) -> dict[str, str]:
@@ -156,8 +155,7 @@ class Campaign:
         n = len(lines)
         b = VerdictBatch(n)
         p, o = self._plan, self._o
-        b.lines = array("q", lines)
-        b.records = array("q", range(self._records + 1, self._records + n + 1))
+        b.lines, b.records = _rows.numbered(lines, self._records + 1)
         b.fields = block
         self._records += n
         errors: dict[int, list[CampaignProblem]] = {

@@ -23,10 +23,13 @@ Its twin, ``_rows_py.py``, has the same names and answers.
 """
 
 from libc.stdlib cimport free, malloc, calloc
-from libc.stdint cimport int64_t, uint64_t
+from libc.stdint cimport int64_t, uint16_t, uint32_t, uint64_t
 from libc.string cimport memchr, memcmp, memcpy, memset
 from cpython.object cimport PyObject
 from cpython.ref cimport Py_INCREF, Py_XDECREF
+from cpython cimport array as carray
+
+from array import array
 
 cdef extern from "Python.h":
     object PyUnicode_DecodeUTF8(const char*, Py_ssize_t, const char*)
@@ -71,6 +74,9 @@ cdef class _Reader:
     cdef Cached cache[CACHE]
     cdef Py_ssize_t hits[CACHE_COLUMNS]
     cdef Py_ssize_t misses[CACHE_COLUMNS]
+    cdef PyObject** vals  # the fields of the record being read (references held), up to width
+    cdef Py_ssize_t width
+    cdef Py_ssize_t count  # the fields of the record so far (past width too)
 
     def __dealloc__(self):
         cdef Py_ssize_t i
@@ -79,6 +85,31 @@ cdef class _Reader:
             self.cache[i].value = NULL
         if self.scratch != NULL:
             free(self.scratch)
+        if self.vals != NULL:
+            self.clear()
+            free(self.vals)
+
+    cdef int hold(self, Py_ssize_t width) except -1:
+        self.vals = <PyObject**>calloc(width, sizeof(PyObject*))
+        if self.vals == NULL:
+            raise MemoryError()
+        self.width = width
+        return 0
+
+    cdef void clear(self) noexcept:
+        """Let go of the record's fields."""
+        cdef Py_ssize_t k
+        for k in range(min(self.count, self.width)):
+            Py_XDECREF(self.vals[k])
+            self.vals[k] = NULL
+        self.count = 0
+
+    cdef void push(self, object value) noexcept:
+        """One more field of the record (held only up to width: a record with more is csv's)."""
+        if self.count < self.width:
+            Py_INCREF(value)
+            self.vals[self.count] = <PyObject*>value
+        self.count += 1
 
     cdef bint caches(self, Py_ssize_t column, Py_ssize_t size) noexcept:
         return (0 < size <= CACHE_BYTES and column < CACHE_COLUMNS
@@ -205,7 +236,7 @@ def csv_records(bytes data, Py_ssize_t start, Py_ssize_t line, int delimiter, bi
     cdef int status, delim = delimiter
     cdef unsigned char c
     cdef bint bad
-    cdef list lines = [], fields = [], columns, column
+    cdef list lines = [], columns, column
     cdef dict odd = {}
     cdef Py_ssize_t k, count = 0
     if not 0 <= start <= n:
@@ -216,12 +247,13 @@ def csv_records(bytes data, Py_ssize_t start, Py_ssize_t line, int delimiter, bi
         raise ValueError(f"width must be at least 1, not {width}")
     columns = [[] for k in range(width)]
     r.d, r.n, r.delim, r.final, r.limit = d, n, delim, final, field_limit
+    r.hold(width)
     p = start
     while p < n:
         if 0 <= max_records <= len(lines):
             break
         rec, rec_line = p, line
-        del fields[:]
+        r.clear()
         status = CSV_OK
         bad = False
         while True:  # a field a turn
@@ -270,11 +302,11 @@ def csv_records(bytes data, Py_ssize_t start, Py_ssize_t line, int delimiter, bi
                 status = CSV_STOP
                 break
             if not bad:
-                value = _field(r, fstart, fend, quotes, len(fields))
+                value = _field(r, fstart, fend, quotes, r.count)
                 if value is None:
                     bad = True
                 else:
-                    fields.append(value)
+                    r.push(value)
             if p >= n:  # the end of the input ends the record
                 break
             c = d[p]
@@ -284,7 +316,7 @@ def csv_records(bytes data, Py_ssize_t start, Py_ssize_t line, int delimiter, bi
                     status = CSV_MORE
                     break
                 if p >= n or d[p] == 10 or d[p] == 13:  # an empty last field
-                    fields.append("")
+                    r.push("")
                     if p >= n:
                         break
                     c = d[p]
@@ -324,10 +356,10 @@ def csv_records(bytes data, Py_ssize_t start, Py_ssize_t line, int delimiter, bi
             for column in columns:
                 column.append(None)
             continue
-        if len(fields) == 1 and not (<str>fields[0]).strip():
+        if r.count == 1 and not (<str>r.vals[0]).strip():
             skipped += line - rec_line + (0 if d[p - 1] == 10 else 1)  # the lines it spans
             continue
-        if len(fields) != width:  # csv's to read, as it words the error
+        if r.count != width:  # csv's to read, as it words the error
             odd[len(lines)] = data[rec:p]
             lines.append(rec_line)
             for column in columns:
@@ -335,8 +367,24 @@ def csv_records(bytes data, Py_ssize_t start, Py_ssize_t line, int delimiter, bi
             continue
         lines.append(rec_line)
         for k in range(width):
-            columns[k].append(fields[k])
+            columns[k].append(<object>r.vals[k])
     return p, line, skipped, lines, columns, odd, False
+
+
+cdef carray.array _INT64 = array("q")
+
+
+def numbered(list lines, Py_ssize_t first):
+    """``(array("q", lines), array("q", range(first, first + len(lines))))``: a batch's lines
+    and record numbers, without ``array``'s conversion of one item at a time."""
+    cdef Py_ssize_t i, n = len(lines)
+    cdef carray.array at = carray.clone(_INT64, n, False), records = carray.clone(_INT64, n, False)
+    cdef int64_t* a = <int64_t*>at.data.as_voidptr
+    cdef int64_t* r = <int64_t*>records.data.as_voidptr
+    for i in range(n):
+        a[i] = <int64_t>lines[i]
+        r[i] = first + i
+    return at, records
 
 
 cdef inline uint64_t _slot(int64_t key, uint64_t mask) noexcept:
@@ -503,34 +551,63 @@ cdef class Seen:
 
 cdef extern from "Python.h":
     object PyUnicode_New(Py_ssize_t, Py_UCS4)
+    PyObject* PyList_GET_ITEM(object, Py_ssize_t)
     Py_ssize_t PyUnicode_CopyCharacters(object, Py_ssize_t, object, Py_ssize_t, Py_ssize_t) except -1
     Py_UCS4 PyUnicode_MAX_CHAR_VALUE(object)
 
 
-cdef object _render(list columns, Py_ssize_t i, tuple pieces):
-    """The pieces (literal str, or the index of a field) joined."""
+cdef struct Piece:
+    PyObject* literal  # the literal text (the pieces tuple holds it), or NULL for a field
+    PyObject* column   # the column of the field (the columns list holds it)
+
+
+cdef void _widen(void* into, int kind, Py_ssize_t at, str value, Py_ssize_t size) noexcept:
+    """Copy ``value`` (of a narrower or the same kind) into the ``kind`` buffer ``into`` from
+    character ``at``."""
+    cdef int own = PyUnicode_KIND(value)
+    cdef const void* src = PyUnicode_DATA(value)
+    cdef Py_ssize_t j
+    cdef uint16_t* two
+    cdef uint32_t* four
+    if own == kind:
+        memcpy(<char*>into + at * kind, src, size * kind)
+    elif kind == 2:  # from one octet a character
+        two = <uint16_t*>into + at
+        for j in range(size):
+            two[j] = (<const unsigned char*>src)[j]
+    else:
+        four = <uint32_t*>into + at
+        if own == 1:
+            for j in range(size):
+                four[j] = (<const unsigned char*>src)[j]
+        else:
+            for j in range(size):
+                four[j] = (<const uint16_t*>src)[j]
+
+
+cdef object _render(const Piece* pieces, Py_ssize_t count, Py_ssize_t i):
+    """The pieces joined, for row ``i``."""
     cdef Py_ssize_t total = 0, at = 0, size, k
     cdef Py_UCS4 top = 127, m
-    cdef object piece
-    cdef str value
-    for k in range(len(pieces)):
-        piece = pieces[k]
-        value = <str>piece if type(piece) is str else <str>(<list>columns[<Py_ssize_t>piece])[i]
-        total += PyUnicode_GET_LENGTH(value)
-        m = PyUnicode_MAX_CHAR_VALUE(value)
+    cdef PyObject* value
+    for k in range(count):
+        value = pieces[k].literal
+        if value == NULL:
+            value = PyList_GET_ITEM(<object>pieces[k].column, i)
+        total += PyUnicode_GET_LENGTH(<str>value)
+        m = PyUnicode_MAX_CHAR_VALUE(<str>value)
         if m > top:
             top = m
     out = PyUnicode_New(total, top)
-    cdef char* into = <char*>PyUnicode_DATA(out)
-    for k in range(len(pieces)):
-        piece = pieces[k]
-        value = <str>piece if type(piece) is str else <str>(<list>columns[<Py_ssize_t>piece])[i]
-        size = PyUnicode_GET_LENGTH(value)
+    cdef void* into = PyUnicode_DATA(out)
+    cdef int kind = PyUnicode_KIND(out)
+    for k in range(count):
+        value = pieces[k].literal
+        if value == NULL:
+            value = PyList_GET_ITEM(<object>pieces[k].column, i)
+        size = PyUnicode_GET_LENGTH(<str>value)
         if size:
-            if top < 256:  # every piece and the text one octet a character: a plain copy
-                memcpy(into + at, PyUnicode_DATA(value), size)
-            else:
-                PyUnicode_CopyCharacters(out, at, value, 0, size)
+            _widen(into, kind, at, <str>value, size)
             at += size
     return out
 
@@ -546,6 +623,8 @@ def render(list columns, Py_ssize_t n, tuple pieces, tuple need, bint allow_empt
     cdef list todo = [], texts = [], found = []
     cdef object piece, where, value
     cdef bint whole = len(pieces) == 1 and type(pieces[0]) is not str
+    cdef Py_ssize_t count = len(pieces)
+    cdef Piece* parts
     for k in range(width):
         if type(columns[k]) is not list or len(<list>columns[k]) != n:
             raise ValueError(f"column {k} is not a list of {n}")
@@ -558,6 +637,28 @@ def render(list columns, Py_ssize_t n, tuple pieces, tuple need, bint allow_empt
             raise ValueError(f"need {need[k]!r} is not a column of {width}")
     if region_at >= width:
         raise ValueError(f"region_at {region_at} is not a column of {width}")
+    parts = <Piece*>malloc((count or 1) * sizeof(Piece))
+    if parts == NULL:
+        raise MemoryError()
+    for k in range(count):
+        piece = pieces[k]
+        if type(piece) is str:
+            parts[k].literal, parts[k].column = <PyObject*>piece, NULL
+        else:
+            parts[k].literal, parts[k].column = NULL, <PyObject*>columns[<Py_ssize_t>piece]
+    try:
+        _render_rows(columns, n, width, need, allow_empty, region_at, region, regions, whole, parts, count,
+                     todo, texts, found)
+    finally:
+        free(parts)
+    return todo, texts, found
+
+
+cdef int _render_rows(list columns, Py_ssize_t n, Py_ssize_t width, tuple need, bint allow_empty,
+                      Py_ssize_t region_at, object region, object regions, bint whole, const Piece* parts,
+                      Py_ssize_t count, list todo, list texts, list found) except -1:
+    cdef Py_ssize_t i
+    cdef object where, value
     for i in range(n):
         if not _all_str(columns, i, width):
             continue
@@ -575,9 +676,9 @@ def render(list columns, Py_ssize_t n, tuple pieces, tuple need, bint allow_empt
             if where is not None and where not in regions:
                 continue
         todo.append(i)
-        texts.append((<list>columns[<Py_ssize_t>pieces[0]])[i] if whole else _render(columns, i, pieces))
+        texts.append(<object>PyList_GET_ITEM(<object>parts[0].column, i) if whole else _render(parts, count, i))
         found.append(where)
-    return todo, texts, found
+    return 0
 
 
 cdef bint _upper2(str text) noexcept:
@@ -652,6 +753,29 @@ cdef bint _reference(str text) noexcept:
     return True
 
 
+cdef object _gateway(object cc, object nsn):
+    """``f"00{cc}{nsn}"``, written at once where the code is from 1 to 999 and the national
+    number ASCII (what the phone kernel gives)."""
+    cdef long code
+    cdef Py_ssize_t size, digits, k
+    cdef char* into
+    if type(cc) is not int or type(nsn) is not str or not PyUnicode_IS_ASCII(nsn):
+        return f"00{cc}{nsn}"
+    code = cc
+    if not 0 < code < 1000:
+        return f"00{cc}{nsn}"
+    digits = 1 if code < 10 else 2 if code < 100 else 3
+    size = PyUnicode_GET_LENGTH(nsn)
+    out = PyUnicode_New(2 + digits + size, 127)
+    into = <char*>PyUnicode_DATA(out)
+    into[0] = into[1] = 48
+    for k in range(digits):
+        into[1 + digits - k] = <char>(48 + code % 10)
+        code //= 10
+    memcpy(into + 2 + digits, PyUnicode_DATA(nsn), size)
+    return out
+
+
 def screen(list todo, list texts, list regions, list columns, const unsigned char[::1] gsm7,
            const int64_t[::1] units, const int64_t[::1] parts, object batch, tuple config):
     """Fill the batch's columns for the rows of ``todo`` (with their ``texts``, reading
@@ -663,21 +787,22 @@ def screen(list todo, list texts, list regions, list columns, const unsigned cha
     for ``validate()``, and those of them where only the number is left to judge.
 
     ``config``: ``(phone_at, sender_at, reference_at, sender, limit, plain, fast_many, plan_of,
-    countries, codes, load, unknown, names, senders, sender_ok, plans, prefixes)``;
-    ``plans`` (region -> ``plan_of(region)``) and ``prefixes`` (country code -> ``"00"`` and
-    the code) are the caller's, filled here and kept from batch to batch."""
+    countries, codes, load, unknown, names, senders, sender_ok, plans)``; ``plans`` (region ->
+    ``plan_of(region)``) is the caller's, filled here and kept from batch to batch."""
     cdef Py_ssize_t k, i, n = len(todo), phone_at, sender_at, ref_at, limit
     cdef list slow = [], phones_left = [], asked = [], asked_numbers = [], asked_plans = [], answers
     cdef list b_texts, b_numbers, b_senders, b_refs, b_regions, b_types
     cdef list phones, sender_column = None, ref_column = None
     cdef unsigned char[::1] b_gsm7
     cdef int64_t[::1] b_units, b_parts
-    cdef dict plans, prefixes, senders, names
+    cdef dict plans, senders, names
     cdef str text
-    cdef bint plain
+    cdef bint plain, every_ok = False
     cdef int64_t count
+    cdef object last_region, plan = None  # the region of the row before, and its plan
     (phone_at, sender_at, ref_at, sender, limit, plain, fast_many, plan_of, countries, codes, load, unknown,
-     names, senders, sender_ok, plans, prefixes) = config
+     names, senders, sender_ok, plans) = config
+    last_region = plans  # no region: the first row looks its plan up
     if len(texts) != n or len(regions) != n or gsm7.shape[0] != n or units.shape[0] != n or parts.shape[0] != n:
         raise ValueError("todo, texts, regions and the counts must be as long")
     b_texts, b_numbers, b_senders = batch.texts, batch.numbers, batch.senders
@@ -688,6 +813,9 @@ def screen(list todo, list texts, list regions, list columns, const unsigned cha
         sender_column = columns[sender_at]
     if ref_at >= 0:
         ref_column = columns[ref_at]
+    if sender_column is None and n:  # one sender for every row: asked once
+        ok = senders.get(sender)
+        every_ok = sender_ok(sender) if ok is None else ok
     for k in range(n):
         i = todo[k]
         text = texts[k]
@@ -708,15 +836,20 @@ def screen(list todo, list texts, list regions, list columns, const unsigned cha
                 and not _surrogate(text) and (ref is None or _reference(ref))):
             slow.append(i)
             continue
-        ok = senders.get(who)
-        if ok is None:
-            ok = sender_ok(who)
+        if sender_column is None:
+            ok = every_ok
+        else:
+            ok = senders.get(who)
+            if ok is None:
+                ok = sender_ok(who)
         if not ok:
             slow.append(i)
             continue
-        plan = plans.get(region, plans)
-        if plan is plans:
-            plan = plans[region] = plan_of(region)
+        if region is not last_region:
+            plan = plans.get(region, plans)
+            if plan is plans:
+                plan = plans[region] = plan_of(region)
+            last_region = region
         if _padded(number):
             number = (<str>number).strip()
         asked.append(i)
@@ -729,11 +862,7 @@ def screen(list todo, list texts, list regions, list columns, const unsigned cha
         if type(found) is not tuple or (<tuple>found)[4] == unknown:
             phones_left.append(i)
             continue
-        cc = (<tuple>found)[0]
-        prefix = prefixes.get(cc)
-        if prefix is None:
-            prefix = prefixes[cc] = "00" + str(cc)
-        b_numbers[i] = prefix + (<tuple>found)[1]
+        b_numbers[i] = _gateway((<tuple>found)[0], (<tuple>found)[1])
         b_regions[i] = (<tuple>found)[2]
         b_types[i] = names[(<tuple>found)[4]]
     return slow, phones_left

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import operator
+from array import array
 from typing import Any
 
 _OK, _ODD, _STOP, _MORE = 0, 1, 2, 3
@@ -238,6 +239,13 @@ def _key(number: object) -> int:
     return int(number)
 
 
+def numbered(lines: list[int], first: int) -> tuple[array[int], array[int]]:
+    """See ``_rows.pyx``."""
+    if type(lines) is not list:
+        raise TypeError(f"lines must be a list, not {type(lines).__name__}")
+    return array("q", lines), array("q", range(first, first + len(lines)))
+
+
 def render(columns: list[list[Any]], n: int, pieces: tuple[Any, ...], need: tuple[int, ...], allow_empty: bool,
            region_at: int, region: str | None, regions: Any) -> tuple[list[int], list[str], list[str | None]]:
     """See ``_rows.pyx``."""
@@ -291,7 +299,7 @@ def screen(todo: list[int], texts: list[str], regions: list[str | None], columns
            parts: Any, batch: Any, config: tuple[Any, ...]) -> tuple[list[int], list[int]]:
     """See ``_rows.pyx``."""
     (phone_at, sender_at, ref_at, sender, limit, plain, fast_many, plan_of, countries, codes, load, unknown,
-     names, senders, sender_ok, plans, prefixes) = config
+     names, senders, sender_ok, plans) = config
     n = len(todo)
     if len(texts) != n or len(regions) != n or len(gsm7) != n or len(units) != n or len(parts) != n:
         raise ValueError("todo, texts, regions and the counts must be as long")
