@@ -26,11 +26,13 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from typing import IO, Any, TextIO
 
-from cmcore import _cli_gateway
+from cmcore import _cli_gateway, _kernel
 from cmcore._errors import PayloadError
 from cmcore._sms import DEFAULT_LIMITS, LIMITS_16BIT_REF, Encoding, PartLimits, Segmentation
 from cmcore._sms import analyze
 from cmcore._smart import CharInfo, Explanation, Replacement, explain, smart_encode
+
+_rows = _kernel.load("_rows")
 
 _ENCODINGS = {"auto": None, "gsm7": Encoding.GSM7, "ucs2": Encoding.UCS2}
 _LIMITS = {"default": DEFAULT_LIMITS, "16bit": LIMITS_16BIT_REF}
@@ -519,22 +521,6 @@ class _Writer:
         self.file.close()
 
 
-def _json_str(text: str) -> str:
-    """``json.dumps(text, ensure_ascii=False)``, without its machinery for the plain case."""
-    if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
-        return f'"{text}"'
-    return json.dumps(text, ensure_ascii=False)
-
-
-def _problem_line(line: int, record: int, status: int, problems: Sequence[Any]) -> str:
-    """The ``--json`` line of a row with problems: ``json.dumps`` of the contract's object,
-    byte for byte."""
-    found = ", ".join([f'{{"code": {p.code}, "field": {_json_str(p.field)}, "message": {_json_str(p.message)}}}'
-                       for p in problems])
-    kind = "invalid" if status == 2 else "warning"
-    return f'{{"line": {line}, "record": {record}, "status": "{kind}", "problems": [{found}]}}\n'
-
-
 def _campaign_rows(campaign: Any, args: argparse.Namespace, out: TextIO, shown: dict[tuple[int, str], list[Any]],
                    writers: tuple[_Writer | None, _Writer | None], tick: Any) -> Iterator[Any]:
     """Go through the campaign once: print, write and keep what is shown; yield the message of
@@ -542,18 +528,18 @@ def _campaign_rows(campaign: Any, args: argparse.Namespace, out: TextIO, shown: 
     valid_out, invalid_out = writers
     building = args.build_out is not None
     for batch in campaign.batches():
-        lines: list[str] = []  # the batch's --json lines, written at once
-        for i, problems in batch.problems.items():
-            status = batch.status[i]
-            if args.json:
-                lines.append(_problem_line(batch.lines[i], batch.records[i], status, problems))
-            first = shown.setdefault((problems[0].code, "invalid" if status == 2 else "warning"), [])
-            if len(first) < 1000:
-                first.append((batch.lines[i], problems))
-            if status == 2 and invalid_out is not None:
-                invalid_out.write(batch.fields[i], problems)
-        if lines:
-            out.write("".join(lines))
+        if args.json:  # the batch's --json lines, made and written at once
+            if batch.problems:
+                out.write(_rows.json_lines(batch.problems, batch.lines, batch.records, batch.status))
+        else:
+            for i, problems in batch.problems.items():
+                first = shown.setdefault((problems[0].code, "invalid" if batch.status[i] == 2 else "warning"), [])
+                if len(first) < 1000:
+                    first.append((batch.lines[i], problems))
+        if invalid_out is not None:
+            for i, problems in batch.problems.items():
+                if batch.status[i] == 2:
+                    invalid_out.write(batch.fields[i], problems)
         if valid_out is not None or building:
             for i in range(len(batch)):
                 if batch.status[i] != 2:

@@ -29,6 +29,7 @@ from cpython.object cimport PyObject
 from cpython.ref cimport Py_INCREF, Py_XDECREF
 from cpython cimport array as carray
 
+import json
 from array import array
 
 cdef extern from "Python.h":
@@ -935,3 +936,43 @@ def tally(const unsigned char[::1] status, const int64_t[::1] parts, const int64
     finally:
         free(pairs)
     return good, total, top
+
+
+cdef bint _plain(str text) noexcept:
+    """Whether ``json.dumps(text, ensure_ascii=False)`` is ``text`` in quotes: no quote, no
+    backslash, no character below U+0020."""
+    cdef Py_ssize_t i, n = PyUnicode_GET_LENGTH(text)
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void* data = PyUnicode_DATA(text)
+    cdef Py_UCS4 c
+    for i in range(n):
+        c = PyUnicode_READ(kind, data, i)
+        if c < 32 or c == 34 or c == 92:
+            return False
+    return True
+
+
+cdef str _quoted(object text):
+    if type(text) is str and _plain(<str>text):
+        return f'"{text}"'
+    return json.dumps(text, ensure_ascii=False)
+
+
+def json_lines(dict problems, const int64_t[::1] lines, const int64_t[::1] records, const unsigned char[::1] status):
+    """The ``--json`` lines of the rows of ``problems`` (row -> its problems, each with
+    ``code``, ``field`` and ``message``), in its order: ``json.dumps`` (``ensure_ascii=False``)
+    of ``{"line", "record", "status", "problems": [{"code", "field", "message"}]}``, byte for
+    byte, each ending in a newline; status 2 is "invalid", any other "warning"."""
+    cdef list out = [], parts
+    cdef Py_ssize_t i, n = lines.shape[0]
+    if records.shape[0] != n or status.shape[0] != n:
+        raise ValueError("lines, records and status must be as long")
+    for key, found in problems.items():
+        i = key
+        if not 0 <= i < n:
+            raise IndexError(f"row {key!r} is not one of {n}")
+        parts = [f'{{"code": {p.code}, "field": {_quoted(p.field)}, "message": {_quoted(p.message)}}}'
+                 for p in found]
+        kind = "invalid" if status[i] == 2 else "warning"
+        out.append(f'{{"line": {lines[i]}, "record": {records[i]}, "status": "{kind}", "problems": [{", ".join(parts)}]}}\n')
+    return "".join(out)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import operator
 from array import array
 from typing import Any
@@ -359,3 +360,25 @@ def tally(status: Any, parts: Any, units: Any, gsm7: Any, regions: list[Any], hi
         if top < 0 or units[i] > units[top]:
             top = i
     return good, total, top
+
+
+def _quoted(text: Any) -> str:
+    if type(text) is str and not any(c < " " or c in '"\\' for c in text):
+        return f'"{text}"'
+    return json.dumps(text, ensure_ascii=False)
+
+
+def json_lines(problems: dict[int, Any], lines: Any, records: Any, status: Any) -> str:
+    """See ``_rows.pyx``."""
+    n = len(lines)
+    if len(records) != n or len(status) != n:
+        raise ValueError("lines, records and status must be as long")
+    out = []
+    for i, found in problems.items():
+        if not 0 <= i < n:
+            raise IndexError(f"row {i!r} is not one of {n}")
+        parts = ", ".join([f'{{"code": {p.code}, "field": {_quoted(p.field)}, "message": {_quoted(p.message)}}}'
+                           for p in found])
+        kind = "invalid" if status[i] == 2 else "warning"
+        out.append(f'{{"line": {lines[i]}, "record": {records[i]}, "status": "{kind}", "problems": [{parts}]}}\n')
+    return "".join(out)

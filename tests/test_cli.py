@@ -323,15 +323,3 @@ def test_smart_summary_and_forced_encoding_say_so(capsys: pytest.CaptureFixture[
     assert "forced" not in out
 
 
-def test_problem_lines_are_json_dumps_byte_for_byte() -> None:
-    from types import SimpleNamespace
-
-    from cmcore._cli import _problem_line
-
-    texts = ["plain", 'a "quoted" one', "back\\slash", "tab\there", "nl\nx", "\x7f", "café ✓", "\ud800", "", "'x'"]
-    for status in (1, 2):
-        problems = [SimpleNamespace(code=300 + k, field=t, message=texts[-1 - k]) for k, t in enumerate(texts)]
-        want = json.dumps({"line": 12, "record": 11, "status": "invalid" if status == 2 else "warning",
-                           "problems": [{"code": p.code, "field": p.field, "message": p.message} for p in problems]},
-                          ensure_ascii=False) + "\n"
-        assert _problem_line(12, 11, status, problems) == want

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import csv
 import io
-from types import ModuleType
+import json
+from array import array
+from types import ModuleType, SimpleNamespace
 from typing import Any
 
 import pytest
@@ -296,3 +298,37 @@ def test_a_record_open_past_the_bound_goes_to_the_line_reader(monkeypatch: pytes
     got = list(cmcore.scan_campaign(io.BytesIO(data), **options))
     assert got == list(cmcore.scan_campaign(io.BytesIO(data).readlines(), **options))
     assert [v.line for v in got] == [2, 3]
+
+
+def _json_want(problems: dict[int, Any], lines: Any, records: Any, status: Any) -> str:
+    return "".join(json.dumps({"line": lines[i], "record": records[i], "status": "invalid" if status[i] == 2 else "warning",
+                               "problems": [{"code": p.code, "field": p.field, "message": p.message} for p in found]},
+                              ensure_ascii=False) + "\n" for i, found in problems.items())
+
+
+@pytest.mark.parametrize("kernel", KERNELS, ids=lambda k: k.__name__)
+def test_json_lines_are_json_dumps_byte_for_byte(kernel: ModuleType) -> None:
+    texts = ["plain", 'a "quoted" one', "back\\slash", "tab\there", "nl\nx", "\x7f", "café ✓", "\ud800", "", "'x'",
+             "\x00\x1f", "😀 \u2028"]
+    lines, records = array("q", [12, 14, 20]), array("q", [11, 12, 17])
+    for status in (bytearray([1, 2, 0]), bytearray([2, 1, 1])):
+        problems = {k: tuple(SimpleNamespace(code=300 + j, field=t, message=texts[-1 - j])
+                             for j, t in enumerate(texts[k:k + 5])) for k in (2, 0)}  # in the dict's order
+        assert kernel.json_lines(problems, lines, records, status) == _json_want(problems, lines, records, status)
+    assert kernel.json_lines({}, lines, records, bytearray(3)) == ""
+    with pytest.raises(IndexError):
+        kernel.json_lines({3: ()}, lines, records, bytearray(3))
+    with pytest.raises(ValueError):
+        kernel.json_lines({}, lines, records, bytearray(2))
+
+
+@pytest.mark.parametrize("kernel", KERNELS, ids=lambda k: k.__name__)
+@settings(max_examples=examples(200))
+@given(found=st.dictionaries(st.integers(0, 4), st.lists(st.tuples(st.integers(0, 999), st.text(), st.text()),
+                                                         max_size=3), max_size=5),
+       status=st.binary(min_size=5, max_size=5))
+def test_json_lines_match_json_dumps(kernel: ModuleType, found: dict[int, list[tuple[int, str, str]]],
+                                     status: bytes) -> None:
+    problems = {i: tuple(SimpleNamespace(code=c, field=f, message=m) for c, f, m in these) for i, these in found.items()}
+    lines, records = array("q", [2, 3, 5, 9, 10]), array("q", range(1, 6))
+    assert kernel.json_lines(problems, lines, records, status) == _json_want(problems, lines, records, status)
