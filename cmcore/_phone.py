@@ -236,8 +236,28 @@ Verdict = tuple[str | None, str | None, NumberType, int | None, PhoneProblem | N
 _UNKNOWN = NumberType.UNKNOWN
 
 
+_SLOW_SEEN: dict[tuple[str, str | None], Verdict] = {}
+_SLOW_SEEN_MAX = 4096
+
+
 def _slow(text: str, region: str | None) -> Verdict:
-    """phonenumbers itself, for what the fast path leaves to it."""
+    """phonenumbers itself, for what the fast path leaves to it; the verdicts of the last
+    texts it was asked about are kept (at most ``_SLOW_SEEN_MAX``), as a file's junk values
+    ("n/a", "-", "0") come back row after row, and each costs a parse."""
+    if type(text) is not str or (region is not None and type(region) is not str):
+        return _parse_verdict(text, region)  # a subclass's own hash and equality are not trusted
+    key = (text, region)
+    found = _SLOW_SEEN.get(key)
+    if found is None:
+        found = _parse_verdict(text, region)
+        if len(_SLOW_SEEN) >= _SLOW_SEEN_MAX:
+            _SLOW_SEEN.clear()
+        _SLOW_SEEN[key] = found
+    return found
+
+
+def _parse_verdict(text: str, region: str | None) -> Verdict:
+    """``_slow`` without the memory."""
     _enable_cache()
     candidate = "+" + text[2:] if text.startswith("00") else text
     try:

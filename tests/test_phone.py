@@ -298,3 +298,31 @@ def test_a_phone_info_made_from_a_verdict_is_a_phone_info() -> None:
     assert made == called and hash(made) == hash(called) and repr(made) == repr(called) and made.valid
     with pytest.raises(AttributeError):
         made.number = "x"  # type: ignore[misc]
+
+
+def test_slow_verdicts_kept_are_the_parse_and_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cmcore import _phone
+
+    monkeypatch.setattr(_phone, "_SLOW_SEEN", {})
+    monkeypatch.setattr(_phone, "_SLOW_SEEN_MAX", 3)
+    calls: list[tuple[str, str | None]] = []
+    parse = _phone._parse_verdict
+
+    def counted(text: str, region: str | None) -> Any:
+        calls.append((text, region))
+        return parse(text, region)
+
+    monkeypatch.setattr(_phone, "_parse_verdict", counted)
+    texts = [("12-34-AB", None), ("n/a", "NL"), ("0612345678", "NL"), ("12-34-AB", "NL"), ("+31 6 1234 5678", None)]
+    first = [_phone._slow(t, r) for t, r in texts]
+    again = [_phone._slow(t, r) for t, r in texts]
+    assert first == again == [parse(t, r) for t, r in texts]
+    assert len(_phone._SLOW_SEEN) <= 3  # cleared when full, never grown past the bound
+    assert calls[:len(texts)] == texts
+    assert _phone._slow("12-34-AB", None) == parse("12-34-AB", None)
+
+    class Odd(str):
+        def __hash__(self) -> int:
+            raise AssertionError("a subclass is not hashed")
+
+    assert _phone._slow(Odd("12-34-AB"), None) == parse("12-34-AB", None)
