@@ -442,8 +442,37 @@ cdef extern from *:
     #else
     #define cmcore_prefetch(p) ((void)(p))
     #endif
+    #include <stdlib.h>
+    #include <string.h>
+    #if defined(__linux__)
+    #include <sys/mman.h>
+    #endif
+    /* A zeroed table of `bytes`. On Linux, one of 4 MiB or more is mapped on its own and
+       asked for huge pages (where the system grants them on request), so that probing
+       a table of millions of numbers does not miss the TLB at every probe. */
+    #define CMCORE_BIG_TABLE (4u << 20)
+    static void* cmcore_table_alloc(size_t bytes) {
+    #if defined(__linux__) && defined(MADV_HUGEPAGE)
+        if (bytes >= CMCORE_BIG_TABLE) {
+            void* p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+            if (p == MAP_FAILED) return NULL;
+            (void)madvise(p, bytes, MADV_HUGEPAGE);  /* advice only: the table works without */
+            return p;
+        }
+    #endif
+        return calloc(bytes, 1);
+    }
+    static void cmcore_table_free(void* p, size_t bytes) {
+        if (p == NULL) return;
+    #if defined(__linux__) && defined(MADV_HUGEPAGE)
+        if (bytes >= CMCORE_BIG_TABLE) { munmap(p, bytes); return; }
+    #endif
+        free(p);
+    }
     """
     void prefetch "cmcore_prefetch"(const void* p) noexcept nogil
+    void* table_alloc "cmcore_table_alloc"(size_t bytes) noexcept nogil
+    void table_free "cmcore_table_free"(void* p, size_t bytes) noexcept nogil
 
 
 cdef enum:
@@ -462,7 +491,7 @@ cdef class Seen:
     def __cinit__(self, Py_ssize_t size=1 << 16):
         if size < 8 or size & (size - 1):
             raise ValueError(f"size must be a power of two from 8, not {size}")
-        self.slots = <Slot*>calloc(size, sizeof(Slot))
+        self.slots = <Slot*>table_alloc(size * sizeof(Slot))
         if self.slots == NULL:
             raise MemoryError()
         self.mask = size - 1
@@ -471,14 +500,14 @@ cdef class Seen:
         pass  # __cinit__ made the table; this gives the class its signature
 
     def __dealloc__(self):
-        free(self.slots)
+        table_free(self.slots, (self.mask + 1) * sizeof(Slot))
 
     def __len__(self):
         return self.used
 
     cdef int grow(self) except -1:
         cdef uint64_t size = (self.mask + 1) * 2, i, at
-        cdef Slot* slots = <Slot*>calloc(size, sizeof(Slot))
+        cdef Slot* slots = <Slot*>table_alloc(size * sizeof(Slot))
         if slots == NULL:
             raise MemoryError()
         for i in range(self.mask + 1):
@@ -487,7 +516,7 @@ cdef class Seen:
                 while slots[at].key:
                     at = (at + 1) & (size - 1)
                 slots[at] = self.slots[i]
-        free(self.slots)
+        table_free(self.slots, (self.mask + 1) * sizeof(Slot))
         self.slots, self.mask = slots, size - 1
         return 0
 

@@ -332,3 +332,17 @@ def test_json_lines_match_json_dumps(kernel: ModuleType, found: dict[int, list[t
     problems = {i: tuple(SimpleNamespace(code=c, field=f, message=m) for c, f, m in these) for i, these in found.items()}
     lines, records = array("q", [2, 3, 5, 9, 10]), array("q", range(1, 6))
     assert kernel.json_lines(problems, lines, records, status) == _json_want(problems, lines, records, status)
+
+
+@pytest.mark.parametrize("kernel", KERNELS, ids=lambda k: k.__name__)
+def test_seen_big_tables_grow_and_keep_every_number(kernel: ModuleType) -> None:
+    """Tables of 4 MiB and more are mapped on their own (huge pages asked for on Linux): made
+    zeroed, grown and freed as the small ones are."""
+    seen = kernel.Seen(1 << 18)  # 4 MiB of slots: a big table from the start
+    numbers = [f"00316{n:08d}" for n in range(0, 400_000, 2)]
+    assert seen.add_many(numbers, list(range(1, len(numbers) + 1))) == [0] * len(numbers)  # grows past 2/3
+    assert len(seen) == len(numbers) and seen.found == 0
+    again = numbers[::997]
+    assert seen.add_many(again, [10**6] * len(again)) == [n * 997 + 1 for n in range(len(again))]
+    assert seen.add("0031600000001", 7) == 0 and seen.found == len(again)
+    del seen
