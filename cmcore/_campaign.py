@@ -59,6 +59,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _MAX_PLAIN_BODY = 8000  # longer bodies go through validate(), which counts their parts
 _LOCATION = re.compile(r"msg\[(\d+)\](?:\.(\w+))?")
 _CHUNK = 1000
+_REASONS = {reason: str(reason) for reason in _phone.PhoneProblem}
 
 
 def duplicate_message(number: str | None, first: int) -> str:
@@ -243,25 +244,24 @@ class Campaign:
         """The rows the screen proved valid but for the number: the number judged as
         ``validate()`` judges a recipient (the same test, the same words)."""
         column = self._o["fields"]["to"]
-        verdict = _phone.verdict
+        where = f", column {column!r}"
+        verdict, reasons = _phone.verdict, _REASONS
+        numbers, regions, types, lines = b.numbers, b.regions, b.types, b.lines
         for i in rows:
-            raw = b.numbers[i] or ""
-            region = b.regions[i]
-            if not raw.strip():
-                errors[i] = [problem(code=302, field=column, message=f"recipient {raw!r} is empty or not text",
-                                     location=f"line {b.lines[i]}, column {column!r}")]
-                number, b.regions[i], kind, _, _ = verdict(raw.strip(), region)
-                b.numbers[i], b.types[i] = number, kind if number is not None else None
+            raw = numbers[i] or ""
+            stripped = raw.strip()
+            number, regions[i], kind, _, reason = verdict(stripped, regions[i])  # gateway_form()'s judge
+            numbers[i], types[i] = number, kind if number is not None else None
+            if not stripped:
+                message = f"recipient {raw!r} is empty or not text"
+                errors[i] = [problem(code=302, field=column, message=message, location=f"line {lines[i]}{where}")]
                 continue
-            number, b.regions[i], kind, _, reason = verdict(raw.strip(), region)  # gateway_form()'s judge
-            b.numbers[i], b.types[i] = number, kind if number is not None else None
             if number is not None:
                 continue
-            message = f"{raw!r} is not a valid phone number: {str(reason)}"
+            message = f"{raw!r} is not a valid phone number: {reasons.get(reason) or str(reason)}"
             if _PROBE_TEXT in message:  # as validate() scrubs its token (digits and dashes: no case to fold)
                 message = scrub(message, _PROBE_TEXT)
-            errors[i] = [problem(code=303, field=column, message=message,
-                                 location=f"line {b.lines[i]}, column {column!r}")]
+            errors[i] = [problem(code=303, field=column, message=message, location=f"line {lines[i]}{where}")]
 
     def _sender_ok(self, sender: str | None) -> bool:
         """Whether ``validate()`` takes ``sender`` with the campaign's channels (asked once a
