@@ -4,7 +4,8 @@ The input's first byte picks the delimiter, the width and how many bytes the rea
 call; the rest is a CSV file. The compiled reader and the twin must give the same records,
 fed in chunks, and those records must be the ones ``csv.reader`` reads from the same bytes
 line by line (the raw records the kernel leaves to ``csv`` read back through it). The
-numbers of the records also go through ``Seen`` on both kernels. Run it by hand or from CI:
+numbers of the records also go through ``Seen``, and their fields through ``render``
+and ``json_lines``, on both kernels. Run it by hand or from CI:
 
     python tests/fuzz/fuzz_rows.py -runs=100000 -seed=1
 """
@@ -12,7 +13,8 @@ numbers of the records also go through ``Seen`` on both kernels. Run it by hand 
 from __future__ import annotations
 
 import csv
-from types import ModuleType
+import json
+from types import ModuleType, SimpleNamespace
 from typing import Any
 
 import _common as c
@@ -117,6 +119,35 @@ def check(data: bytes) -> None:
     numbers = [n for n in numbers if len(n) > 2 and int(n)]
     lines = list(range(1, len(numbers) + 1))
     assert _rows.Seen(8).add_many(numbers, lines) == _rows_py.Seen(8).add_many(numbers, lines)
+    rendered(head, [r[1] for r in records], width)
+
+
+def rendered(head: int, records: list[Any], width: int) -> None:
+    """``render`` (a template over the records' fields, odd ones None) and ``json_lines`` (the
+    fields as problems) on both kernels; ``json_lines`` is also held to ``json.dumps``."""
+    n = len(records)
+    columns = [[None if isinstance(r, bytes) else r[k] for r in records] for k in range(width)]
+    pieces = tuple(k % width if k % 2 else f"<{k}é😀>"[: 1 + (head + k) % 5] for k in range(1 + head % 6))
+    need = tuple(range(0, width, 2))
+    region_at = width - 1 if head & 1 else -1
+    for kernel_args in ((columns, n, pieces, need, bool(head & 2), region_at, "NL", {"NL", "BE", "A"}),):
+        ours, twin = _rows.render(*kernel_args), _rows_py.render(*kernel_args)
+        if ours != twin:
+            raise AssertionError(f"render disagrees on {records!r:.300}: {ours!r:.300} != {twin!r:.300}")
+    problems = {i: tuple(SimpleNamespace(code=300 + k, field=f, message=f[::-1]) for k, f in enumerate(r))
+                for i, r in enumerate(records) if not isinstance(r, bytes)}
+    at, numbers = _rows.numbered(list(range(2, n + 2)), 1)
+    if (at, numbers) != _rows_py.numbered(list(range(2, n + 2)), 1):
+        raise AssertionError("numbered disagrees")
+    status = bytes((head + i) % 3 for i in range(n))
+    ours_json = _rows.json_lines(problems, at, numbers, status)
+    if ours_json != _rows_py.json_lines(problems, at, numbers, status):
+        raise AssertionError(f"json_lines disagrees on {records!r:.300}")
+    want = "".join(json.dumps({"line": at[i], "record": numbers[i], "status": "invalid" if status[i] == 2 else "warning",
+                               "problems": [{"code": p.code, "field": p.field, "message": p.message} for p in found]},
+                              ensure_ascii=False) + "\n" for i, found in problems.items())
+    if ours_json != want:
+        raise AssertionError(f"json_lines is not json.dumps on {records!r:.300}")
 
 
 if __name__ == "__main__":
