@@ -59,7 +59,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _MAX_PLAIN_BODY = 8000  # longer bodies go through validate(), which counts their parts
 _LOCATION = re.compile(r"msg\[(\d+)\](?:\.(\w+))?")
 _CHUNK = 1000
-_REASONS = {reason: str(reason) for reason in _phone.PhoneProblem}
+_REASONS: dict[_phone.PhoneProblem | None, str] = {reason: str(reason) for reason in _phone.PhoneProblem}
 
 
 def duplicate_message(number: str | None, first: int) -> str:
