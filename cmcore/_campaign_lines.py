@@ -12,6 +12,7 @@ its records are the line reader's.
 from __future__ import annotations
 
 import csv
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, overload
 
@@ -34,7 +35,7 @@ class Block(Sequence[Any]):
 
     __slots__ = ("lines", "columns", "errors", "_raws")
 
-    def __init__(self, lines: list[int], columns: list[list[Any]], errors: dict[int, str],
+    def __init__(self, lines: list[int] | array[int], columns: list[list[Any]], errors: dict[int, str],
                  raws: list[Any] | dict[int, Any] | None = None) -> None:
         self.lines, self.columns, self.errors, self._raws = lines, columns, errors, raws
 
@@ -190,7 +191,9 @@ def _join(first: Block, then: Block) -> Block:
         if type(before) is not dict or type(after) is not dict:  # a line reader's block: never joined
             raise TypeError("only the compiled reader's blocks are joined")
         raws = {**before, **{i + n: r for i, r in after.items()}}
-    return Block(first.lines + then.lines, [a + b for a, b in zip(first.columns, then.columns)], errors, raws)
+    lines = array("q", first.lines)
+    lines.extend(then.lines)
+    return Block(lines, [a + b for a, b in zip(first.columns, then.columns)], errors, raws)
 
 
 def _sized(block: Block, size: int) -> Iterator[Block]:
@@ -235,7 +238,7 @@ def _reread(block: Block, odd: dict[int, bytes], delimiter: str, state: dict[str
         dropped = set(blank)
         keep = [i for i in range(len(block.lines)) if i not in dropped]
         at = {old: new for new, old in enumerate(keep)}
-        block = Block([block.lines[i] for i in keep], [[c[i] for i in keep] for c in block.columns],
+        block = Block(array("q", [block.lines[i] for i in keep]), [[c[i] for i in keep] for c in block.columns],
                       {at[i]: e for i, e in block.errors.items()}, {at[i]: r for i, r in raws.items() if i in at})
     return block
 

@@ -22,7 +22,7 @@ asks memory for the slot of a number some rows before it probes it.
 Its twin, ``_rows_py.py``, has the same names and answers.
 """
 
-from libc.stdlib cimport free, malloc, calloc
+from libc.stdlib cimport free, malloc, calloc, realloc
 from libc.stdint cimport int64_t, uint16_t, uint32_t, uint64_t
 from libc.string cimport memchr, memcmp, memcpy, memset
 from cpython.object cimport PyObject
@@ -38,6 +38,9 @@ cdef extern from "Python.h":
     void* PyUnicode_DATA(object)
     Py_ssize_t PyUnicode_GET_LENGTH(object)
     int PyUnicode_KIND(object)
+
+
+cdef carray.array _INT64 = array("q")  # the template of the int64 arrays made here
 
 
 cdef enum:
@@ -76,6 +79,9 @@ cdef class _Reader:
     cdef Py_ssize_t hits[CACHE_COLUMNS]
     cdef Py_ssize_t misses[CACHE_COLUMNS]
     cdef PyObject** vals  # the fields of the record being read (references held), up to width
+    cdef int64_t* lines  # the physical line of each record read
+    cdef Py_ssize_t n_lines
+    cdef Py_ssize_t lines_room
     cdef Py_ssize_t width
     cdef Py_ssize_t count  # the fields of the record so far (past width too)
 
@@ -89,6 +95,25 @@ cdef class _Reader:
         if self.vals != NULL:
             self.clear()
             free(self.vals)
+        free(self.lines)
+
+    cdef int add_line(self, int64_t line) except -1:
+        cdef int64_t* bigger
+        if self.n_lines == self.lines_room:
+            bigger = <int64_t*>realloc(self.lines, (self.lines_room * 2 + 256) * sizeof(int64_t))
+            if bigger == NULL:
+                raise MemoryError()
+            self.lines, self.lines_room = bigger, self.lines_room * 2 + 256
+        self.lines[self.n_lines] = line
+        self.n_lines += 1
+        return 0
+
+    cdef object taken(self):
+        """The lines of the records read, as ``array("q")``."""
+        cdef carray.array out = carray.clone(_INT64, self.n_lines, False)
+        if self.n_lines:
+            memcpy(out.data.as_voidptr, self.lines, self.n_lines * sizeof(int64_t))
+        return out
 
     cdef int hold(self, Py_ssize_t width) except -1:
         self.vals = <PyObject**>calloc(width, sizeof(PyObject*))
@@ -223,7 +248,7 @@ def csv_records(bytes data, Py_ssize_t start, Py_ssize_t line, int delimiter, bi
                 Py_ssize_t width, Py_ssize_t max_records=-1):
     """The records of ``data[start:]``, a record starting at ``start`` on physical line
     ``line``: ``(end, line, skipped, lines, columns, odd, stop)``. ``columns[k][i]`` is field
-    ``k`` of record ``i``, and ``lines[i]`` the line it starts on; ``odd`` maps the index of
+    ``k`` of record ``i``, and ``lines[i]`` (an ``array("q")``) the line it starts on; ``odd`` maps the index of
     each record for ``csv`` to read (see above, and any of other than ``width`` fields) to its
     raw bytes, its fields None. Blank records (one field of white space only, or none) are
     not records: ``skipped`` counts their lines. ``end`` and ``line`` are where reading goes on: the start of a record that runs
@@ -237,7 +262,7 @@ def csv_records(bytes data, Py_ssize_t start, Py_ssize_t line, int delimiter, bi
     cdef int status, delim = delimiter
     cdef unsigned char c
     cdef bint bad
-    cdef list lines = [], columns, column
+    cdef list columns, column
     cdef dict odd = {}
     cdef Py_ssize_t k, count = 0
     if not 0 <= start <= n:
@@ -251,7 +276,7 @@ def csv_records(bytes data, Py_ssize_t start, Py_ssize_t line, int delimiter, bi
     r.hold(width)
     p = start
     while p < n:
-        if 0 <= max_records <= len(lines):
+        if 0 <= max_records <= r.n_lines:
             break
         rec, rec_line = p, line
         r.clear()
@@ -339,21 +364,21 @@ def csv_records(bytes data, Py_ssize_t start, Py_ssize_t line, int delimiter, bi
             status = CSV_ODD  # a lone \r: csv calls it an error
             break
         if status == CSV_MORE:
-            return rec, rec_line, skipped, lines, columns, odd, False
+            return rec, rec_line, skipped, r.taken(), columns, odd, False
         if status == CSV_STOP:
-            return rec, rec_line, skipped, lines, columns, odd, True
+            return rec, rec_line, skipped, r.taken(), columns, odd, True
         if status == CSV_ODD or bad:
             if status == CSV_ODD:  # csv takes the rest of the physical line the record ends on
                 end = r.line_end(p) if p < n else n
                 if end < 0:
-                    return rec, rec_line, skipped, lines, columns, odd, False
+                    return rec, rec_line, skipped, r.taken(), columns, odd, False
                 if memchr(d + p, 0, end - p) != NULL:
-                    return rec, rec_line, skipped, lines, columns, odd, True
+                    return rec, rec_line, skipped, r.taken(), columns, odd, True
                 if end > p and d[end - 1] == 10:
                     line += 1
                 p = end
-            odd[len(lines)] = data[rec:p]
-            lines.append(rec_line)
+            odd[r.n_lines] = data[rec:p]
+            r.add_line(rec_line)
             for column in columns:
                 column.append(None)
             continue
@@ -361,29 +386,35 @@ def csv_records(bytes data, Py_ssize_t start, Py_ssize_t line, int delimiter, bi
             skipped += line - rec_line + (0 if d[p - 1] == 10 else 1)  # the lines it spans
             continue
         if r.count != width:  # csv's to read, as it words the error
-            odd[len(lines)] = data[rec:p]
-            lines.append(rec_line)
+            odd[r.n_lines] = data[rec:p]
+            r.add_line(rec_line)
             for column in columns:
                 column.append(None)
             continue
-        lines.append(rec_line)
+        r.add_line(rec_line)
         for k in range(width):
             columns[k].append(<object>r.vals[k])
-    return p, line, skipped, lines, columns, odd, False
+    return p, line, skipped, r.taken(), columns, odd, False
 
 
-cdef carray.array _INT64 = array("q")
-
-
-def numbered(list lines, Py_ssize_t first):
+def numbered(object lines, Py_ssize_t first):
     """``(array("q", lines), array("q", range(first, first + len(lines))))``: a batch's lines
-    and record numbers, without ``array``'s conversion of one item at a time."""
+    (a list, or an ``array("q")`` as ``csv_records`` gives them) and record numbers, without
+    ``array``'s conversion of one item at a time."""
     cdef Py_ssize_t i, n = len(lines)
-    cdef carray.array at = carray.clone(_INT64, n, False), records = carray.clone(_INT64, n, False)
-    cdef int64_t* a = <int64_t*>at.data.as_voidptr
+    cdef carray.array at, records = carray.clone(_INT64, n, False)
     cdef int64_t* r = <int64_t*>records.data.as_voidptr
+    cdef int64_t* a
+    if type(lines) is array and (<carray.array>lines).ob_descr.typecode == 113:  # "q"
+        at = carray.copy(<carray.array>lines)
+    elif type(lines) is list:
+        at = carray.clone(_INT64, n, False)
+        a = <int64_t*>at.data.as_voidptr
+        for i in range(n):
+            a[i] = <int64_t>(<list>lines)[i]
+    else:
+        raise TypeError(f"lines must be a list or an array('q'), not {type(lines).__name__}")
     for i in range(n):
-        a[i] = <int64_t>lines[i]
         r[i] = first + i
     return at, records
 
@@ -645,12 +676,13 @@ cdef object _render(const Piece* pieces, Py_ssize_t count, Py_ssize_t i):
 def render(list columns, Py_ssize_t n, tuple pieces, tuple need, bint allow_empty, Py_ssize_t region_at,
            object region, object regions):
     """The rows a campaign can judge in columns: ``(todo, texts, regions)``, the index of each
-    such row, its text (``pieces`` joined: literal str, or the index of a column) and its
+    such row (an ``array("q")``), its text (``pieces`` joined: literal str, or the index of a column) and its
     reading region (the region field stripped and upper-cased, else ``region``). ``columns``
     holds ``n`` rows. A row is left out where a field is not a str, where a field of ``need``
     is empty (unless ``allow_empty``), or where its region is not in ``regions``."""
-    cdef Py_ssize_t i, k, width = len(columns)
-    cdef list todo = [], texts = [], found = []
+    cdef Py_ssize_t i, k, width = len(columns), taken
+    cdef list texts = [], found = []
+    cdef carray.array todo
     cdef object piece, where, value
     cdef bint whole = len(pieces) == 1 and type(pieces[0]) is not str
     cdef Py_ssize_t count = len(pieces)
@@ -676,18 +708,21 @@ def render(list columns, Py_ssize_t n, tuple pieces, tuple need, bint allow_empt
             parts[k].literal, parts[k].column = <PyObject*>piece, NULL
         else:
             parts[k].literal, parts[k].column = NULL, <PyObject*>columns[<Py_ssize_t>piece]
+    todo = carray.clone(_INT64, n, False)
     try:
-        _render_rows(columns, n, width, need, allow_empty, region_at, region, regions, whole, parts, count,
-                     todo, texts, found)
+        taken = _render_rows(columns, n, width, need, allow_empty, region_at, region, regions, whole, parts, count,
+                             <int64_t*>todo.data.as_voidptr, texts, found)
     finally:
         free(parts)
+    carray.resize(todo, taken)
     return todo, texts, found
 
 
-cdef int _render_rows(list columns, Py_ssize_t n, Py_ssize_t width, tuple need, bint allow_empty,
-                      Py_ssize_t region_at, object region, object regions, bint whole, const Piece* parts,
-                      Py_ssize_t count, list todo, list texts, list found) except -1:
-    cdef Py_ssize_t i
+cdef Py_ssize_t _render_rows(list columns, Py_ssize_t n, Py_ssize_t width, tuple need, bint allow_empty,
+                             Py_ssize_t region_at, object region, object regions, bint whole, const Piece* parts,
+                             Py_ssize_t count, int64_t* todo, list texts, list found) except -1:
+    """Render the rows; how many (their indexes in ``todo``, which has room for ``n``)."""
+    cdef Py_ssize_t i, taken = 0
     cdef object where, value
     for i in range(n):
         if not _all_str(columns, i, width):
@@ -705,10 +740,11 @@ cdef int _render_rows(list columns, Py_ssize_t n, Py_ssize_t width, tuple need, 
                     where = value
             if where is not None and where not in regions:
                 continue
-        todo.append(i)
+        todo[taken] = i
+        taken += 1
         texts.append(<object>PyList_GET_ITEM(<object>parts[0].column, i) if whole else _render(parts, count, i))
         found.append(where)
-    return 0
+    return taken
 
 
 cdef bint _upper2(str text) noexcept:
@@ -806,7 +842,7 @@ cdef object _gateway(object cc, object nsn):
     return out
 
 
-def screen(list todo, list texts, list regions, list columns, const unsigned char[::1] gsm7,
+def screen(const int64_t[::1] todo, list texts, list regions, list columns, const unsigned char[::1] gsm7,
            const int64_t[::1] units, const int64_t[::1] parts, object batch, tuple config):
     """Fill the batch's columns for the rows of ``todo`` (with their ``texts``, reading
     ``regions`` and counts), and prove each valid as the campaign's screen does: the text
@@ -819,33 +855,74 @@ def screen(list todo, list texts, list regions, list columns, const unsigned cha
     ``config``: ``(phone_at, sender_at, reference_at, sender, limit, plain, fast_many, plan_of,
     countries, codes, load, unknown, names, senders, sender_ok, plans)``; ``plans`` (region ->
     ``plan_of(region)``) is the caller's, filled here and kept from batch to batch."""
-    cdef Py_ssize_t k, i, n = len(todo), phone_at, sender_at, ref_at, limit
-    cdef list slow = [], phones_left = [], asked = [], asked_numbers = [], asked_plans = [], answers
+    cdef Py_ssize_t k, i, n = todo.shape[0], phone_at, sender_at, ref_at, limit, rows, n_asked = 0
+    cdef list slow = [], phones_left = [], asked_numbers = [], asked_plans = [], answers
+    cdef int64_t* asked
     cdef list b_texts, b_numbers, b_senders, b_refs, b_regions, b_types
     cdef list phones, sender_column = None, ref_column = None
     cdef unsigned char[::1] b_gsm7
     cdef int64_t[::1] b_units, b_parts
     cdef dict plans, senders, names
-    cdef str text
     cdef bint plain, every_ok = False
-    cdef int64_t count
-    cdef object last_region, plan = None  # the region of the row before, and its plan
     (phone_at, sender_at, ref_at, sender, limit, plain, fast_many, plan_of, countries, codes, load, unknown,
      names, senders, sender_ok, plans) = config
-    last_region = plans  # no region: the first row looks its plan up
     if len(texts) != n or len(regions) != n or gsm7.shape[0] != n or units.shape[0] != n or parts.shape[0] != n:
         raise ValueError("todo, texts, regions and the counts must be as long")
     b_texts, b_numbers, b_senders = batch.texts, batch.numbers, batch.senders
     b_refs, b_regions, b_types = batch.references, batch.regions, batch.types
     b_gsm7, b_units, b_parts = batch.gsm7, batch.units, batch.parts
     phones = columns[phone_at]
+    rows = len(phones)
     if sender_at >= 0:
         sender_column = columns[sender_at]
     if ref_at >= 0:
         ref_column = columns[ref_at]
+    for column in (b_texts, b_numbers, b_senders, b_refs, b_regions, b_types, sender_column, ref_column):
+        if column is not None and len(<list>column) != rows:
+            raise ValueError(f"the batch's and the fields' columns must hold {rows} rows")
+    if b_gsm7.shape[0] != rows or b_units.shape[0] != rows or b_parts.shape[0] != rows:
+        raise ValueError(f"the batch's counts must hold {rows} rows")
+    for k in range(n):
+        if not 0 <= todo[k] < rows:
+            raise IndexError(f"row {todo[k]} is not one of {rows}")
     if sender_column is None and n:  # one sender for every row: asked once
         ok = senders.get(sender)
         every_ok = sender_ok(sender) if ok is None else ok
+    asked = <int64_t*>malloc((n or 1) * sizeof(int64_t))
+    if asked == NULL:
+        raise MemoryError()
+    try:
+        _screen_rows(todo, texts, regions, gsm7, units, parts, n, phones, sender_column, ref_column, sender, limit,
+                     plain, every_ok, senders, sender_ok, plans, plan_of, b_texts, b_numbers, b_senders, b_refs,
+                     b_regions, b_gsm7, b_units, b_parts, slow, asked, &n_asked, asked_numbers, asked_plans)
+        answers = fast_many(asked_numbers, asked_plans, countries, codes, load)  # one call: the phone kernel's loop
+        for k in range(n_asked):
+            i = asked[k]
+            found = answers[k]
+            if type(found) is not tuple or (<tuple>found)[4] == unknown:
+                phones_left.append(i)
+                continue
+            b_numbers[i] = _gateway((<tuple>found)[0], (<tuple>found)[1])
+            b_regions[i] = (<tuple>found)[2]
+            b_types[i] = names[(<tuple>found)[4]]
+    finally:
+        free(asked)
+    return slow, phones_left
+
+
+cdef int _screen_rows(const int64_t[::1] todo, list texts, list regions, const unsigned char[::1] gsm7,
+                      const int64_t[::1] units, const int64_t[::1] parts, Py_ssize_t n, list phones,
+                      list sender_column, list ref_column, object sender, Py_ssize_t limit, bint plain,
+                      bint every_ok, dict senders, object sender_ok, dict plans, object plan_of, list b_texts,
+                      list b_numbers, list b_senders, list b_refs, list b_regions, unsigned char[::1] b_gsm7,
+                      int64_t[::1] b_units, int64_t[::1] b_parts, list slow, int64_t* asked, Py_ssize_t* n_asked,
+                      list asked_numbers, list asked_plans) except -1:
+    """The per-row part of ``screen``: the rows' columns filled, the rows left for
+    ``validate()`` into ``slow``, those whose number is to be asked into ``asked``."""
+    cdef Py_ssize_t k, i
+    cdef str text
+    cdef int64_t count
+    cdef object last_region = plans, plan = None  # the region of the row before (none yet), its plan
     for k in range(n):
         i = todo[k]
         text = texts[k]
@@ -882,20 +959,11 @@ def screen(list todo, list texts, list regions, list columns, const unsigned cha
             last_region = region
         if _padded(number):
             number = (<str>number).strip()
-        asked.append(i)
+        asked[n_asked[0]] = i
+        n_asked[0] += 1
         asked_numbers.append(number)
         asked_plans.append(plan)
-    answers = fast_many(asked_numbers, asked_plans, countries, codes, load)  # one call: the phone kernel's loop
-    for k in range(len(asked)):
-        i = asked[k]
-        found = answers[k]
-        if type(found) is not tuple or (<tuple>found)[4] == unknown:
-            phones_left.append(i)
-            continue
-        b_numbers[i] = _gateway((<tuple>found)[0], (<tuple>found)[1])
-        b_regions[i] = (<tuple>found)[2]
-        b_types[i] = names[(<tuple>found)[4]]
-    return slow, phones_left
+    return 0
 
 
 def tally(const unsigned char[::1] status, const int64_t[::1] parts, const int64_t[::1] units,

@@ -40,7 +40,7 @@ def _unquoted(d: bytes, p: int, n: int, delim: int) -> int:
 
 def csv_records(data: bytes, start: int, line: int, delimiter: int, final: bool, field_limit: int,
                 width: int, max_records: int = -1
-                ) -> tuple[int, int, int, list[int], list[list[Any]], dict[int, bytes], bool]:
+                ) -> tuple[int, int, int, array[int], list[list[Any]], dict[int, bytes], bool]:
     """See ``_rows.pyx``."""
     if type(data) is not bytes:
         raise TypeError(f"data must be bytes, not {type(data).__name__}")
@@ -145,9 +145,9 @@ def csv_records(data: bytes, start: int, line: int, delimiter: int, final: bool,
             status = _ODD
             break
         if status == _MORE:
-            return rec, rec_line, skipped, lines, columns, odd, False
+            return rec, rec_line, skipped, array("q", lines), columns, odd, False
         if status == _STOP:
-            return rec, rec_line, skipped, lines, columns, odd, True
+            return rec, rec_line, skipped, array("q", lines), columns, odd, True
         if status == _ODD or bad:
             if status == _ODD:
                 if p < n:
@@ -156,9 +156,9 @@ def csv_records(data: bytes, start: int, line: int, delimiter: int, final: bool,
                 else:
                     end = n
                 if end < 0:
-                    return rec, rec_line, skipped, lines, columns, odd, False
+                    return rec, rec_line, skipped, array("q", lines), columns, odd, False
                 if b"\x00" in d[p:end]:
-                    return rec, rec_line, skipped, lines, columns, odd, True
+                    return rec, rec_line, skipped, array("q", lines), columns, odd, True
                 if end > p and d[end - 1] == 10:
                     line += 1
                 p = end
@@ -179,7 +179,7 @@ def csv_records(data: bytes, start: int, line: int, delimiter: int, final: bool,
         lines.append(rec_line)
         for k in range(width):
             columns[k].append(fields[k])
-    return p, line, skipped, lines, columns, odd, False
+    return p, line, skipped, array("q", lines), columns, odd, False
 
 
 class Seen:
@@ -240,15 +240,15 @@ def _key(number: object) -> int:
     return int(number)
 
 
-def numbered(lines: list[int], first: int) -> tuple[array[int], array[int]]:
+def numbered(lines: list[int] | array[int], first: int) -> tuple[array[int], array[int]]:
     """See ``_rows.pyx``."""
-    if type(lines) is not list:
-        raise TypeError(f"lines must be a list, not {type(lines).__name__}")
+    if not (type(lines) is list or (type(lines) is array and lines.typecode == "q")):
+        raise TypeError(f"lines must be a list or an array('q'), not {type(lines).__name__}")
     return array("q", lines), array("q", range(first, first + len(lines)))
 
 
 def render(columns: list[list[Any]], n: int, pieces: tuple[Any, ...], need: tuple[int, ...], allow_empty: bool,
-           region_at: int, region: str | None, regions: Any) -> tuple[list[int], list[str], list[str | None]]:
+           region_at: int, region: str | None, regions: Any) -> tuple[array[int], list[str], list[str | None]]:
     """See ``_rows.pyx``."""
     width = len(columns)
     for k, column in enumerate(columns):
@@ -263,7 +263,7 @@ def render(columns: list[list[Any]], n: int, pieces: tuple[Any, ...], need: tupl
     if region_at >= width:
         raise ValueError(f"region_at {region_at} is not a column of {width}")
     whole = len(pieces) == 1 and type(pieces[0]) is not str
-    todo: list[int] = []
+    todo: array[int] = array("q")
     texts: list[str] = []
     found: list[str | None] = []
     for i in range(n):
@@ -295,7 +295,7 @@ def _reference(text: str) -> bool:
     return 1 <= len(text) <= 32 and text.isascii() and all(c.isalnum() or c == "_" for c in text)
 
 
-def screen(todo: list[int], texts: list[str], regions: list[str | None], columns: list[list[Any]], gsm7: Any,
+def screen(todo: Any, texts: list[str], regions: list[str | None], columns: list[list[Any]], gsm7: Any,
            units: Any,
            parts: Any, batch: Any, config: tuple[Any, ...]) -> tuple[list[int], list[int]]:
     """See ``_rows.pyx``."""
@@ -304,6 +304,16 @@ def screen(todo: list[int], texts: list[str], regions: list[str | None], columns
     n = len(todo)
     if len(texts) != n or len(regions) != n or len(gsm7) != n or len(units) != n or len(parts) != n:
         raise ValueError("todo, texts, regions and the counts must be as long")
+    rows = len(columns[phone_at])
+    for column in (batch.texts, batch.numbers, batch.senders, batch.references, batch.regions, batch.types,
+                   columns[sender_at] if sender_at >= 0 else None, columns[ref_at] if ref_at >= 0 else None):
+        if column is not None and len(column) != rows:
+            raise ValueError(f"the batch's and the fields' columns must hold {rows} rows")
+    if len(batch.gsm7) != rows or len(batch.units) != rows or len(batch.parts) != rows:
+        raise ValueError(f"the batch's counts must hold {rows} rows")
+    for i in todo:
+        if not 0 <= i < rows:
+            raise IndexError(f"row {i} is not one of {rows}")
     slow: list[int] = []
     phones_left: list[int] = []
     asked: list[int] = []

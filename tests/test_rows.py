@@ -102,7 +102,7 @@ def test_records_are_the_line_readers(kernel: ModuleType, pieces: list[bytes], d
                                       chunk: int, most: int) -> None:
     data = b"".join(pieces)
     if most == 0:  # no record read: where it started, on the line it started
-        assert kernel.csv_records(data, 0, 1, ord(delimiter), True, LIMIT, width, 0)[:4] == (0, 1, 0, [])
+        assert kernel.csv_records(data, 0, 1, ord(delimiter), True, LIMIT, width, 0)[:4] == (0, 1, 0, array("q"))
         return
     got = fast_reader(kernel, data, delimiter, width, chunk, most)
     if got is None:  # a NUL byte: csv reads the rest itself
@@ -128,7 +128,7 @@ def test_records_are_the_line_readers(kernel: ModuleType, pieces: list[bytes], d
 def test_record_vectors(kernel: ModuleType, data: bytes, lines: list[int], fields: list[list[Any]],
                         odd: dict[int, bytes], skipped: int) -> None:
     end, line, blank, got_lines, columns, got_odd, stop = kernel.csv_records(data, 0, 1, 44, True, LIMIT, 2)
-    assert (got_lines, columns, got_odd, blank, stop, end) == (lines, fields, odd, skipped, False, len(data))
+    assert (got_lines, columns, got_odd, blank, stop, end) == (array("q", lines), fields, odd, skipped, False, len(data))
     assert line == data.count(b"\n") + 1
 
 
@@ -156,7 +156,7 @@ def test_repeated_and_unique_values_read_as_csv_reads_them(kernel: ModuleType) -
 def test_a_record_past_the_buffer_waits_for_more(kernel: ModuleType) -> None:
     for data in (b"a,b\nc,", b'a,b\n"c\nd', b"a,b\nc", b'a,b\n"c"', b"a,b\nc,d\r"):
         end, line, _, lines, columns, odd, stop = kernel.csv_records(data, 0, 7, 44, False, LIMIT, 2)
-        assert (end, line, lines, columns, odd, stop) == (4, 8, [7], [["a"], ["b"]], {}, False), data
+        assert (end, line, lines, columns, odd, stop) == (4, 8, array("q", [7]), [["a"], ["b"]], {}, False), data
 
 
 @pytest.mark.parametrize("kernel", KERNELS, ids=lambda k: k.__name__)
@@ -346,3 +346,17 @@ def test_seen_big_tables_grow_and_keep_every_number(kernel: ModuleType) -> None:
     assert seen.add_many(again, [10**6] * len(again)) == [n * 997 + 1 for n in range(len(again))]
     assert seen.add("0031600000001", 7) == 0 and seen.found == len(again)
     del seen
+
+
+@pytest.mark.parametrize("kernel", KERNELS, ids=lambda k: k.__name__)
+def test_screen_refuses_rows_outside_the_batch(kernel: ModuleType) -> None:
+    from cmcore._campaign_sum import VerdictBatch
+
+    columns = [["+31612345678", "x"], ["Ann", "Bo"]]
+    config = (0, -1, -1, "CM", 10, True, None, None, {}, {}, None, None, {}, {}, None, {})
+    counts = (bytearray(1), array("q", [1]), array("q", [1]))
+    for bad in (2, -1, 10**6):
+        with pytest.raises(IndexError):
+            kernel.screen(array("q", [bad]), ["t"], [None], columns, *counts, VerdictBatch(2), config)
+    with pytest.raises(ValueError):  # a batch of another size than the fields
+        kernel.screen(array("q", [0]), ["t"], [None], columns, *counts, VerdictBatch(3), config)
