@@ -23,7 +23,7 @@ Its twin, ``_rows_py.py``, has the same names and answers.
 """
 
 from libc.stdlib cimport free, malloc, calloc, realloc
-from libc.stdint cimport int64_t, uint16_t, uint32_t, uint64_t
+from libc.stdint cimport int64_t, uint16_t, uint32_t, uint64_t, uintptr_t
 from libc.string cimport memchr, memcmp, memcpy, memset
 from cpython.object cimport PyObject
 from cpython.ref cimport Py_INCREF, Py_XDECREF
@@ -966,6 +966,10 @@ cdef int _screen_rows(const int64_t[::1] todo, list texts, list regions, const u
     return 0
 
 
+cdef enum:
+    NEAR = 512  # slots of tally()'s table of region objects by address (a power of two)
+
+
 def tally(const unsigned char[::1] status, const int64_t[::1] parts, const int64_t[::1] units,
           const unsigned char[::1] gsm7, list regions, dict histogram, dict encodings):
     """Count the rows with a status other than 2 (invalid): parts into ``histogram`` (parts ->
@@ -982,9 +986,14 @@ def tally(const unsigned char[::1] status, const int64_t[::1] parts, const int64
     cdef int64_t* pairs  # UCS-2 rows, then GSM-7 rows, of each region slot
     cdef dict slots = {}  # region -> its slot
     cdef list named = []  # the region of each slot
+    cdef PyObject* near_keys[NEAR]  # region objects seen, by address: a slot without the dict
+    cdef Py_ssize_t near_at[NEAR]
+    cdef Py_ssize_t near_used = 0, h
+    cdef PyObject* key
     if parts.shape[0] != n or units.shape[0] != n or gsm7.shape[0] != n or len(regions) != n:
         raise ValueError("the columns must be as long")
     memset(by_parts, 0, sizeof(by_parts))
+    memset(near_keys, 0, sizeof(near_keys))
     pairs = <int64_t*>calloc(3 * n + 2, sizeof(int64_t))
     if pairs == NULL:
         raise MemoryError()
@@ -1007,14 +1016,24 @@ def tally(const unsigned char[::1] status, const int64_t[::1] parts, const int64
                     kinds += 1
                 big[count] = big.get(count, 0) + 1
             region = regions[i]
-            found = slots.get(region)
-            if found is None:
-                at = used
-                slots[region] = at
-                named.append(region)
-                used += 1
+            key = <PyObject*>region
+            h = ((<uintptr_t>key) >> 4) & (NEAR - 1)
+            while near_keys[h] != NULL and near_keys[h] != key:
+                h = (h + 1) & (NEAR - 1)
+            if near_keys[h] == key:  # the same object as a row before: its slot, without hashing it
+                at = near_at[h]
             else:
-                at = found
+                found = slots.get(region)
+                if found is None:
+                    at = used
+                    slots[region] = at
+                    named.append(region)
+                    used += 1
+                else:
+                    at = found
+                if near_used * 4 < NEAR * 3:  # the regions list holds the object while the loop runs
+                    near_keys[h], near_at[h] = key, at
+                    near_used += 1
             pairs[2 * at + (1 if gsm7[i] else 0)] += 1
             if top < 0 or units[i] > units[top]:
                 top = i

@@ -360,3 +360,22 @@ def test_screen_refuses_rows_outside_the_batch(kernel: ModuleType) -> None:
             kernel.screen(array("q", [bad]), ["t"], [None], columns, *counts, VerdictBatch(2), config)
     with pytest.raises(ValueError):  # a batch of another size than the fields
         kernel.screen(array("q", [0]), ["t"], [None], columns, *counts, VerdictBatch(3), config)
+
+
+@settings(max_examples=examples(100))
+@given(picks=st.lists(st.integers(0, 700), max_size=1500), copies=st.booleans())
+def test_tally_counts_equal_regions_together_whatever_the_objects(picks: list[int], copies: bool) -> None:
+    """tally() finds a region's slot by the object's address first: equal regions that are
+    other objects (and more regions than that table holds) are still counted as one."""
+    names = [None if k == 0 else f"R{k}" for k in range(701)]
+    regions = [("".join(["R", str(k)]) if copies and k else names[k]) for k in picks]  # equal, not the same
+    n = len(picks)
+    want: dict[str, list[int]] = {}
+    for k, region in zip(picks, regions):
+        want.setdefault("unknown" if region is None else region, [0, 0])[k % 2] += 1
+    for kernel in KERNELS:
+        encodings: dict[str, list[int]] = {}
+        kernel.tally(bytearray(n), array("q", [1] * n), array("q", [1] * n), bytearray(k % 2 for k in picks),
+                     regions, {}, encodings)
+        assert encodings == want
+        assert list(encodings) == list(dict.fromkeys("unknown" if r is None else r for r in regions))
