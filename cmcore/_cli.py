@@ -16,7 +16,6 @@ import argparse
 import codecs
 import csv
 import importlib
-import importlib.metadata
 import re
 import shutil
 import json
@@ -26,7 +25,7 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from typing import IO, Any, TextIO
 
-from cmcore import _cli_gateway, _kernel
+from cmcore import _kernel
 from cmcore._errors import PayloadError
 from cmcore._sms import DEFAULT_LIMITS, LIMITS_16BIT_REF, Encoding, PartLimits, Segmentation
 from cmcore._sms import analyze
@@ -69,11 +68,34 @@ def _parser() -> argparse.ArgumentParser:
         # A TEXT such as '-20%' or '-5 €' is text, not an option: only '-' then a letter is one.
         sub._negative_number_matcher = re.compile(r"^-(?![-A-Za-z]).+$", re.S)
     _campaign_parser(commands)
-    _cli_gateway.add_commands(commands)
+    _gateway_parsers(commands)
     return parser
 
 
+def _gateway_parsers(commands: Any) -> None:
+    """Add ``serve`` and ``cost`` (run by ``_cli_gateway``, imported when one runs) to the
+    command line's subparsers."""
+    serve = commands.add_parser("serve", help="run the offline gateway on a real HTTP server")
+    serve.add_argument("--host", default="127.0.0.1", help="the address to bind (default: loopback only)")
+    serve.add_argument("--port", type=int, default=8080, help="the port (default 8080; 0 picks a free one)")
+    serve.add_argument("--region", metavar="R", help="the default region for national numbers (ISO 3166)")
+    serve.add_argument("--accounts", metavar="FILE",
+                       help="accounts: one 'token[,balance]' a line; without it any token of the right form is one")
+    serve.add_argument("--callback", metavar="URL", help="POST the status reports that follow each request here")
+    serve.add_argument("--seed", type=int, default=0, help="seed of the status reports' mix (default 0)")
+    cost = commands.add_parser("cost", help="what a request or a campaign file would cost, by a price table")
+    cost.add_argument("--prices", required=True, metavar="FILE", help="the price table (CSV; see the README)")
+    cost.add_argument("source", metavar="REQUEST_OR_CAMPAIGN",
+                      help="a JSON request body (.json), or a campaign file as `cmcore campaign` reads it")
+    cost.add_argument("--region", metavar="R", help="the default region for national numbers")
+    cost.add_argument("--sender", default="CM", metavar="S",
+                      help="the sender of a campaign file's rows where it has no sender column (default CM)")
+    cost.add_argument("--json", action="store_true", help="print the estimate as one JSON object")
+
+
 def _version() -> str:
+    import importlib.metadata  # here: it costs a tenth of the start of a run
+
     try:
         return importlib.metadata.version("cmcore")
     except importlib.metadata.PackageNotFoundError:
@@ -372,9 +394,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0)
     if args.command == "campaign":
         return _run_campaign(args, sys.stdout, sys.stderr)
-    if args.command == "serve":
-        return _cli_gateway.run_serve(args, sys.stderr)
-    if args.command == "cost":
+    if args.command in ("serve", "cost"):
+        from cmcore import _cli_gateway  # the offline gateway and the prices: imported only to run them
+
+        if args.command == "serve":
+            return _cli_gateway.run_serve(args, sys.stderr)
         return _cli_gateway.run_cost(args, sys.stdout, sys.stderr)
     if args.max_parts is not None and not 1 <= args.max_parts <= 255:
         print("cmcore: --max-parts must be from 1 to 255", file=sys.stderr)
@@ -575,6 +599,12 @@ def _campaign_table(summary: Any, shown: dict[tuple[int, str], list[Any]], out: 
             print(f"  line {line}: {_problem_text(problems)}", file=out)
 
 
+def _row_pricer(path: str, region: str | None) -> Any:
+    from cmcore import _cli_gateway  # the price table's reader: imported only with --prices
+
+    return _cli_gateway.row_pricer(path, region)
+
+
 def _run_campaign(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from cmcore._campaign import build_bodies, scan_campaign
 
@@ -603,7 +633,7 @@ def _run_campaign(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             template=args.template, sender=args.sender, default_region=args.region,
             channels=tuple(c.strip() for c in args.channels.split(",")) if args.channels else (),
             max_parts=args.max_parts, allow_empty=args.allow_empty,
-            cost=_cli_gateway.row_pricer(args.prices, args.region) if args.prices else None)
+            cost=_row_pricer(args.prices, args.region) if args.prices else None)
     except ImportError:
         print("cmcore: reading .xlsx needs openpyxl: pip install 'cmcore[xlsx]'", file=err)
         return 2

@@ -33,26 +33,6 @@ from cmcore._price_table import load_prices
 from cmcore._prices import CostInput, Estimate, estimate, round_money
 
 
-def add_commands(commands: Any) -> None:
-    """Add ``serve`` and ``cost`` to the command line's subparsers."""
-    serve = commands.add_parser("serve", help="run the offline gateway on a real HTTP server")
-    serve.add_argument("--host", default="127.0.0.1", help="the address to bind (default: loopback only)")
-    serve.add_argument("--port", type=int, default=8080, help="the port (default 8080; 0 picks a free one)")
-    serve.add_argument("--region", metavar="R", help="the default region for national numbers (ISO 3166)")
-    serve.add_argument("--accounts", metavar="FILE",
-                       help="accounts: one 'token[,balance]' a line; without it any token of the right form is one")
-    serve.add_argument("--callback", metavar="URL", help="POST the status reports that follow each request here")
-    serve.add_argument("--seed", type=int, default=0, help="seed of the status reports' mix (default 0)")
-    cost = commands.add_parser("cost", help="what a request or a campaign file would cost, by a price table")
-    cost.add_argument("--prices", required=True, metavar="FILE", help="the price table (CSV; see the README)")
-    cost.add_argument("source", metavar="REQUEST_OR_CAMPAIGN",
-                      help="a JSON request body (.json), or a campaign file as `cmcore campaign` reads it")
-    cost.add_argument("--region", metavar="R", help="the default region for national numbers")
-    cost.add_argument("--sender", default="CM", metavar="S",
-                      help="the sender of a campaign file's rows where it has no sender column (default CM)")
-    cost.add_argument("--json", action="store_true", help="print the estimate as one JSON object")
-
-
 def _accounts(path: str) -> list[GatewayAccount]:
     accounts = []
     with open(path, encoding="utf-8") as f:
