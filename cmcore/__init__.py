@@ -14,6 +14,10 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from cmcore import _kernel
+
+_kernel.require_built()  # a kernel not built is an ImportError here, not at a name's first use
+
 if TYPE_CHECKING:  # the names as the type checker sees them; at run time, __getattr__ below
     from cmcore import rich
     from cmcore._campaign import (

@@ -11,6 +11,8 @@ import subprocess
 import sys
 import tempfile
 
+import pytest
+
 from conftest import COMPILED
 
 
@@ -50,3 +52,22 @@ def test_every_package_of_the_source_is_installed() -> None:
     listed = set(tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
     found = {".".join(p.parent.relative_to(root).parts) for p in (root / "cmcore").rglob("__init__.py")}
     assert found == listed
+
+
+def test_a_kernel_not_built_is_an_import_error_before_any_name_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cmcore import _kernel
+
+    monkeypatch.delenv("CMCORE_NO_EXTENSIONS", raising=False)
+    with pytest.raises(ImportError, match=r"cmcore\._nope is not built.*CMCORE_NO_EXTENSIONS=1"):
+        _kernel.require_built(("_segment", "_nope"))
+    monkeypatch.setenv("CMCORE_NO_EXTENSIONS", "1")
+    _kernel.require_built(("_nope",))  # the twins are asked for: nothing compiled is needed
+
+
+def test_the_kernels_named_are_the_ones_built() -> None:
+    from pathlib import Path
+
+    from cmcore import _kernel
+
+    sources = sorted(p.stem for p in Path(_kernel.__file__).parent.glob("_*.pyx"))
+    assert sorted(_kernel.KERNELS) == sources
