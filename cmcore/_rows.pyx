@@ -411,7 +411,10 @@ def numbered(object lines, Py_ssize_t first):
         at = carray.clone(_INT64, n, False)
         a = <int64_t*>at.data.as_voidptr
         for i in range(n):
-            a[i] = <int64_t>(<list>lines)[i]
+            item = (<list>lines)[i]
+            if type(item) is not int:  # an exact int: no code of the caller's runs while the list is read
+                raise TypeError(f"line {i} must be an int, not {type(item).__name__}")
+            a[i] = <int64_t>item
     else:
         raise TypeError(f"lines must be a list or an array('q'), not {type(lines).__name__}")
     for i in range(n):

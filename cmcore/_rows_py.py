@@ -244,6 +244,9 @@ def numbered(lines: list[int] | array[int], first: int) -> tuple[array[int], arr
     """See ``_rows.pyx``."""
     if not (type(lines) is list or (type(lines) is array and lines.typecode == "q")):
         raise TypeError(f"lines must be a list or an array('q'), not {type(lines).__name__}")
+    for i, item in enumerate(lines):
+        if type(item) is not int:
+            raise TypeError(f"line {i} must be an int, not {type(item).__name__}")
     return array("q", lines), array("q", range(first, first + len(lines)))
 
 

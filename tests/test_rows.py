@@ -379,3 +379,20 @@ def test_tally_counts_equal_regions_together_whatever_the_objects(picks: list[in
                      regions, {}, encodings)
         assert encodings == want
         assert list(encodings) == list(dict.fromkeys("unknown" if r is None else r for r in regions))
+
+
+@pytest.mark.parametrize("kernel", KERNELS, ids=lambda k: k.__name__)
+def test_numbered_takes_lists_of_ints_and_int64_arrays(kernel: ModuleType) -> None:
+    assert kernel.numbered([3, 5, 9], 11) == (array("q", [3, 5, 9]), array("q", [11, 12, 13]))
+    assert kernel.numbered(array("q", [4]), 1) == (array("q", [4]), array("q", [1]))
+    assert kernel.numbered([], 1) == (array("q"), array("q"))
+
+    class Sly(int):
+        def __index__(self) -> int:
+            raise AssertionError("no code of the caller's runs")
+
+    for bad in ([1, Sly(2)], [1, "2"], [1.0], (1, 2), array("i", [1])):
+        with pytest.raises(TypeError):
+            kernel.numbered(bad, 1)  # type: ignore[arg-type]
+    with pytest.raises(OverflowError):
+        kernel.numbered([2 ** 63], 1)
