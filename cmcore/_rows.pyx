@@ -616,7 +616,6 @@ cdef class Seen:
 cdef extern from "Python.h":
     object PyUnicode_New(Py_ssize_t, Py_UCS4)
     PyObject* PyList_GET_ITEM(object, Py_ssize_t)
-    Py_ssize_t PyUnicode_CopyCharacters(object, Py_ssize_t, object, Py_ssize_t, Py_ssize_t) except -1
     Py_UCS4 PyUnicode_MAX_CHAR_VALUE(object)
 
 
