@@ -42,7 +42,6 @@ from cmcore._campaign_sum import (
     VerdictBatch,
 )
 from cmcore._errors import PayloadError, scrub
-from cmcore._json import build_json
 from cmcore._models import Channel, Message, ProductToken, Request
 from cmcore._sms import MAX_PARTS, analyze_many
 from cmcore._validate import validate
@@ -429,6 +428,8 @@ def build_bodies(messages: Iterable[Message], /, *, product_token: ProductToken 
                  size: int = _CHUNK) -> Iterator[bytes]:
     """JSON request bodies (``build_json``) of at most ``size`` (≤ 1000) messages each, as
     ``messages`` comes; nothing when there are none. Raises ``PayloadError`` as ``build_json``."""
+    from cmcore._json import build_json  # here: a scan alone never writes JSON
+
     if type(size) is not int or not 1 <= size <= _CHUNK:
         raise ValueError(f"size must be from 1 to {_CHUNK}, not {size!r}")
     token = product_token if isinstance(product_token, ProductToken) else ProductToken(product_token)

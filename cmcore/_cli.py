@@ -17,19 +17,20 @@ import codecs
 import csv
 import importlib
 import re
-import shutil
 import json
 import os
 import sys
 import unicodedata
 from collections.abc import Iterator, Sequence
-from typing import IO, Any, TextIO
+from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from cmcore import _kernel
 from cmcore._errors import PayloadError
 from cmcore._sms import DEFAULT_LIMITS, LIMITS_16BIT_REF, Encoding, PartLimits, Segmentation
 from cmcore._sms import analyze
-from cmcore._smart import CharInfo, Explanation, Replacement, explain, smart_encode
+
+if TYPE_CHECKING:  # the commands that use them import them: a campaign run never does
+    from cmcore._smart import CharInfo, Explanation, Replacement
 
 _rows = _kernel.load("_rows")
 
@@ -55,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cmcore", description="Count and explain how texts travel as SMS."
     )
-    parser.add_argument("--version", action="version", version=f"cmcore {_version()}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     count = commands.add_parser("count", parents=[common], help="encoding, units and parts of each text")
     count.add_argument("texts", nargs="+", metavar="TEXT", help="a text, or - for stdin")
@@ -91,6 +92,16 @@ def _gateway_parsers(commands: Any) -> None:
     cost.add_argument("--sender", default="CM", metavar="S",
                       help="the sender of a campaign file's rows where it has no sender column (default CM)")
     cost.add_argument("--json", action="store_true", help="print the estimate as one JSON object")
+
+
+class _Version(argparse.Action):
+    """``--version``: the installed version, looked up only when asked (the lookup imports
+    ``importlib.metadata``, about a tenth of a campaign run's start)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        print(f"cmcore {_version()}")
+        parser.exit()
 
 
 def _version() -> str:
@@ -291,6 +302,8 @@ def _picture(exp: Explanation, limits: PartLimits, width: int, forced: bool = Fa
 def _prepare(text: str, smart: bool) -> tuple[str, tuple[Replacement, ...]]:
     if not smart:
         return text, ()
+    from cmcore._smart import smart_encode
+
     result = smart_encode(text)
     return result.text, result.replacements
 
@@ -347,6 +360,8 @@ def _run_count(args: argparse.Namespace, texts: list[str], out: TextIO, err: Tex
 
 def _run_explain(args: argparse.Namespace, text: str, out: TextIO, err: TextIO) -> int:
     if args.width is None:
+        import shutil
+
         args.width = max(20, min(500, shutil.get_terminal_size((66, 24)).columns - 6))
     if not 20 <= args.width <= 500:
         print("cmcore: --width must be from 20 to 500", file=err)
@@ -354,6 +369,8 @@ def _run_explain(args: argparse.Namespace, text: str, out: TextIO, err: TextIO) 
     original = text
     text, reps = _prepare(text, args.smart)
     limits = _LIMITS[args.limits]
+    from cmcore._smart import explain
+
     try:
         exp = explain(text, encoding=_ENCODINGS[args.encoding], limits=limits)
     except PayloadError as exc:

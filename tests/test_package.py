@@ -61,3 +61,22 @@ def test_star_import_gives_every_name() -> None:
     space: dict[str, object] = {}
     exec("from cmcore import *", space)  # noqa: S102
     assert set(cmcore.__all__) <= set(space)
+
+
+def test_a_campaign_run_imports_only_what_it_uses(tmp_path: Path) -> None:
+    """``cmcore campaign`` loads neither the version lookup (``importlib.metadata``), nor the
+    JSON builder, the smart encoder or the offline gateway: each costs its start, and a run
+    of a few rows is all start. ``--version`` still answers."""
+    path = tmp_path / "c.csv"
+    path.write_text("phone,name\n+31612345678,Ann\n", encoding="utf-8")
+    code = ("import sys\nfrom cmcore import _cli\n"
+            f"status = _cli.main(['campaign', {str(path)!r}, '--json', '--no-progress', '--sender', 'CM', '--template', 'Hi {{name}}'])\n"
+            "names = ('importlib.metadata', 'cmcore._json', 'cmcore._smart', 'cmcore._cli_gateway')\n"
+            "print(status, *[name in sys.modules for name in names], file=sys.stderr)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          cwd=tempfile.gettempdir())
+    assert proc.stderr.split() == ["0", "False", "False", "False", "False"], proc.stderr
+    assert '"summary"' in proc.stdout
+    version = subprocess.run([sys.executable, "-m", "cmcore", "--version"], capture_output=True, text=True,
+                             check=True, cwd=tempfile.gettempdir())
+    assert version.stdout.startswith("cmcore ") and version.stdout.count("\n") == 1
