@@ -32,6 +32,7 @@ from cmcore._campaign_lines import Block
 from cmcore._campaign_read import Source, Template, open_source, resolve_columns
 from cmcore._campaign_sum import (
     _INVALID,
+    _PROBLEM_MAKER,
     _WARNING,
     CampaignProblem,
     problem,
@@ -106,6 +107,11 @@ class Campaign:
                         _phone._CODES, _phone._country, phonenumbers.PhoneNumberType.UNKNOWN, _phone._TYPE_NAMES,
                         self._senders, self._sender_ok,
                         {})  # the screen's plans by region, batch to batch
+        column = o["fields"]["to"]
+        self._number_config: tuple[Any, ...] = (
+            column, f", column {column!r}", _REASONS, _phone._slow, _phone._COUNTRIES, _phone._LENGTH_PROBLEMS,
+            _phone._NSN_PROBLEMS, _phone.PhoneProblem.NOT_VALID, phonenumbers.PhoneNumberType.UNKNOWN,
+            _phone._UNKNOWN, _phone._TYPE_NAMES, _PROBE_TEXT, scrub, *_PROBLEM_MAKER)
 
     @property
     def columns(self) -> dict[str, str]:
@@ -165,7 +171,8 @@ class Campaign:
                                             -1 if p.region is None else p.region, o["region"],
                                             phonenumbers.SUPPORTED_REGIONS)
         seg = analyze_many(texts)
-        slow, numbers = _rows.screen(todo, texts, regions, columns, seg.gsm7, seg.units, seg.parts, b, self._config)
+        slow, numbers, answers = _rows.screen(todo, texts, regions, columns, seg.gsm7, seg.units, seg.parts, b,
+                                              self._config)
         if len(todo) + len(errors) < n:  # rows the compiled path leaves: the reader's own rules first
             taken = set(todo)
             rest = [i for i in range(n) if i not in taken and i not in errors
@@ -173,8 +180,8 @@ class Campaign:
             if rest:
                 seg = analyze_many([b.texts[i] for i in rest])  # type: ignore[misc]
                 slow += self._screen(b, rest, seg.gsm7, seg.units, seg.parts)
-        if numbers:
-            self._numbers(b, numbers, errors)
+        if numbers:  # the number alone is left: judged as validate() judges a recipient
+            _rows.judge_numbers(numbers, answers, b, errors, self._number_config)
         if slow:
             self._validate(b, sorted(slow), errors)
         self._finish(b, errors)
@@ -238,29 +245,6 @@ class Campaign:
         b.regions[i] = region  # the reading region until the number says its own
         b.numbers[i] = fields[p.phone]
         return True
-
-    def _numbers(self, b: VerdictBatch, rows: list[int], errors: dict[int, list[CampaignProblem]]) -> None:
-        """The rows the screen proved valid but for the number: the number judged as
-        ``validate()`` judges a recipient (the same test, the same words)."""
-        column = self._o["fields"]["to"]
-        where = f", column {column!r}"
-        verdict, reasons = _phone.verdict, _REASONS
-        numbers, regions, types, lines = b.numbers, b.regions, b.types, b.lines
-        for i in rows:
-            raw = numbers[i] or ""
-            stripped = raw.strip()
-            number, regions[i], kind, _, reason = verdict(stripped, regions[i])  # gateway_form()'s judge
-            numbers[i], types[i] = number, kind if number is not None else None
-            if not stripped:
-                message = f"recipient {raw!r} is empty or not text"
-                errors[i] = [problem(code=302, field=column, message=message, location=f"line {lines[i]}{where}")]
-                continue
-            if number is not None:
-                continue
-            message = f"{raw!r} is not a valid phone number: {reasons.get(reason) or str(reason)}"
-            if _PROBE_TEXT in message:  # as validate() scrubs its token (digits and dashes: no case to fold)
-                message = scrub(message, _PROBE_TEXT)
-            errors[i] = [problem(code=303, field=column, message=message, location=f"line {lines[i]}{where}")]
 
     def _sender_ok(self, sender: str | None) -> bool:
         """Whether ``validate()`` takes ``sender`` with the campaign's channels (asked once a

@@ -42,6 +42,8 @@ class CampaignProblem:
 
 
 _PROBLEM_SLOTS = tuple(getattr(CampaignProblem, name) for name in ("code", "field", "message", "location"))
+#: What the row kernel makes a problem with: ``fill(CampaignProblem, slots, [code, field, message, location])``.
+_PROBLEM_MAKER = (_wire.fill, CampaignProblem, _PROBLEM_SLOTS)
 
 
 def problem(*, code: int, field: str, message: str, location: str) -> CampaignProblem:

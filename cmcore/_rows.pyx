@@ -851,14 +851,15 @@ def screen(const int64_t[::1] todo, list texts, list regions, list columns, cons
     (not empty, at most ``limit`` parts and 8000 characters, no lone surrogate), the
     reference, the sender (``sender_ok``, asked once a sender) and the number (the phone
     kernel's ``fast_many``, once for the rows left: a type other than ``unknown``; the number in the gateway's form, its
-    region and type then written). Returns ``(slow, numbers)``: the rows not proved valid,
-    for ``validate()``, and those of them where only the number is left to judge.
+    region and type then written). Returns ``(slow, numbers, answers)``: the rows not proved valid,
+    for ``validate()``, those of them where only the number is left to judge, and the phone
+    kernel's answer for each of these (for ``judge_numbers``).
 
     ``config``: ``(phone_at, sender_at, reference_at, sender, limit, plain, fast_many, plan_of,
     countries, codes, load, unknown, names, senders, sender_ok, plans)``; ``plans`` (region ->
     ``plan_of(region)``) is the caller's, filled here and kept from batch to batch."""
     cdef Py_ssize_t k, i, n = todo.shape[0], phone_at, sender_at, ref_at, limit, rows, n_asked = 0
-    cdef list slow = [], phones_left = [], asked_numbers = [], asked_plans = [], answers
+    cdef list slow = [], phones_left = [], answers_left = [], asked_numbers = [], asked_plans = [], answers
     cdef int64_t* asked
     cdef list b_texts, b_numbers, b_senders, b_refs, b_regions, b_types
     cdef list phones, sender_column = None, ref_column = None
@@ -903,13 +904,71 @@ def screen(const int64_t[::1] todo, list texts, list regions, list columns, cons
             found = answers[k]
             if type(found) is not tuple or (<tuple>found)[4] == unknown:
                 phones_left.append(i)
+                answers_left.append(found)
                 continue
             b_numbers[i] = _gateway((<tuple>found)[0], (<tuple>found)[1])
             b_regions[i] = (<tuple>found)[2]
             b_types[i] = names[(<tuple>found)[4]]
     finally:
         free(asked)
-    return slow, phones_left
+    return slow, phones_left, answers_left
+
+
+def judge_numbers(list rows, list answers, object batch, dict errors, tuple config):
+    """The numbers of ``rows`` (the screen's rows left with only the number to judge), each
+    with the phone kernel's answer for it (``answers``), judged as ``validate()`` judges a
+    recipient: the batch's number (the gateway form, or None), region and type written, and
+    for a number that is empty or not valid, its one problem into ``errors`` (row -> list).
+
+    ``config``: ``(column, where, reasons, slow, countries, length_problems, nsn_problems,
+    not_valid, unknown, unknown_type, type_names, probe, scrub, fill, problem_type, slots)``:
+    the input column's name and ``", column '...'"``; the words of each ``PhoneProblem``;
+    ``slow(text, region)``, phonenumbers' own verdict where the kernel did not decide; the
+    country plans; the problems of a length result and of a parse length error; the
+    problem where no length rule says more; phonenumbers' unknown type and ours; our name of
+    each type; the probe token's text and ``scrub``; and ``fill``, ``CampaignProblem`` and its
+    slots, which make a problem."""
+    cdef Py_ssize_t k, i, n = len(rows)
+    cdef list numbers = batch.numbers, regions = batch.regions, types = batch.types
+    cdef const int64_t[::1] lines = batch.lines
+    cdef dict reasons, countries, length_problems, nsn_problems, type_names
+    (column, where, reasons, slow, countries, length_problems, nsn_problems, not_valid, unknown, unknown_type,
+     type_names, probe, scrub, fill, problem_type, slots) = config
+    if len(answers) != n:
+        raise ValueError("rows and answers must be as long")
+    for k in range(n):
+        i = rows[k]
+        if not 0 <= i < lines.shape[0]:
+            raise IndexError(f"row {i} is not one of {lines.shape[0]}")
+    for k in range(n):
+        i = rows[k]
+        raw = numbers[i] or ""
+        stripped = raw.strip()
+        found = answers[k]
+        if type(found) is tuple and len(<tuple>found) == 5:
+            cc, nsn, region, _, kind = <tuple>found
+            if kind is unknown:
+                number, kind = None, unknown_type
+                reason = length_problems.get((<tuple>countries[cc])[0].length(nsn), not_valid)
+            else:  # valid after all (not what the screen leaves): as verdict() words it
+                number, kind, reason = _gateway(cc, nsn), type_names[kind], None
+        else:
+            reason = nsn_problems.get(found) if type(found) is int else None
+            if reason is None:
+                number, region, kind, _, reason = slow(stripped, regions[i])
+            else:  # parse() raises TOO_SHORT_NSN or TOO_LONG there: its verdict, without the parse
+                number, region, kind = None, None, unknown_type
+        numbers[i], regions[i], types[i] = number, region, kind if number is not None else None
+        if not stripped:
+            message = f"recipient {raw!r} is empty or not text"
+            errors[i] = [fill(problem_type, slots, [302, column, message, f"line {lines[i]}{where}"])]
+            continue
+        if number is not None:
+            continue
+        message = f"{raw!r} is not a valid phone number: {reasons.get(reason) or str(reason)}"
+        if probe in message:  # as validate() scrubs its token
+            message = scrub(message, probe)
+        errors[i] = [fill(problem_type, slots, [303, column, message, f"line {lines[i]}{where}"])]
 
 
 cdef int _screen_rows(const int64_t[::1] todo, list texts, list regions, const unsigned char[::1] gsm7,

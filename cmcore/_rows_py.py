@@ -300,7 +300,7 @@ def _reference(text: str) -> bool:
 
 def screen(todo: Any, texts: list[str], regions: list[str | None], columns: list[list[Any]], gsm7: Any,
            units: Any,
-           parts: Any, batch: Any, config: tuple[Any, ...]) -> tuple[list[int], list[int]]:
+           parts: Any, batch: Any, config: tuple[Any, ...]) -> tuple[list[int], list[int], list[Any]]:
     """See ``_rows.pyx``."""
     (phone_at, sender_at, ref_at, sender, limit, plain, fast_many, plan_of, countries, codes, load, unknown,
      names, senders, sender_ok, plans) = config
@@ -319,6 +319,7 @@ def screen(todo: Any, texts: list[str], regions: list[str | None], columns: list
             raise IndexError(f"row {i} is not one of {rows}")
     slow: list[int] = []
     phones_left: list[int] = []
+    answers_left: list[Any] = []
     asked: list[int] = []
     asked_numbers: list[str] = []
     asked_plans: list[Any] = []
@@ -348,10 +349,51 @@ def screen(todo: Any, texts: list[str], regions: list[str | None], columns: list
     for i, found in zip(asked, fast_many(asked_numbers, asked_plans, countries, codes, load)):
         if type(found) is not tuple or found[4] == unknown:
             phones_left.append(i)
+            answers_left.append(found)
             continue
         batch.numbers[i] = f"00{found[0]}{found[1]}"
         batch.regions[i], batch.types[i] = found[2], names[found[4]]
-    return slow, phones_left
+    return slow, phones_left, answers_left
+
+
+def judge_numbers(rows: list[int], answers: list[Any], batch: Any, errors: dict[int, list[Any]],
+                  config: tuple[Any, ...]) -> None:
+    """See ``_rows.pyx``."""
+    (column, where, reasons, slow, countries, length_problems, nsn_problems, not_valid, unknown, unknown_type,
+     type_names, probe, scrub, fill, problem_type, slots) = config
+    numbers, regions, types, lines = batch.numbers, batch.regions, batch.types, batch.lines
+    if len(answers) != len(rows):
+        raise ValueError("rows and answers must be as long")
+    for i in rows:
+        if not 0 <= i < len(lines):
+            raise IndexError(f"row {i} is not one of {len(lines)}")
+    for i, found in zip(rows, answers):
+        raw = numbers[i] or ""
+        stripped = raw.strip()
+        if type(found) is tuple and len(found) == 5:
+            cc, nsn, region, _, kind = found
+            if kind is unknown:
+                number, kind = None, unknown_type
+                reason = length_problems.get(countries[cc][0].length(nsn), not_valid)
+            else:
+                number, kind, reason = f"00{cc}{nsn}", type_names[kind], None
+        else:
+            reason = nsn_problems.get(found) if type(found) is int else None
+            if reason is None:
+                number, region, kind, _, reason = slow(stripped, regions[i])
+            else:
+                number, region, kind = None, None, unknown_type
+        numbers[i], regions[i], types[i] = number, region, kind if number is not None else None
+        if not stripped:
+            errors[i] = [fill(problem_type, slots, [302, column, f"recipient {raw!r} is empty or not text",
+                                                    f"line {lines[i]}{where}"])]
+            continue
+        if number is not None:
+            continue
+        message = f"{raw!r} is not a valid phone number: {reasons.get(reason) or str(reason)}"
+        if probe in message:
+            message = scrub(message, probe)
+        errors[i] = [fill(problem_type, slots, [303, column, message, f"line {lines[i]}{where}"])]
 
 
 def tally(status: Any, parts: Any, units: Any, gsm7: Any, regions: list[Any], histogram: dict[int, int],

@@ -396,3 +396,52 @@ def test_numbered_takes_lists_of_ints_and_int64_arrays(kernel: ModuleType) -> No
             kernel.numbered(bad, 1)  # type: ignore[arg-type]
     with pytest.raises(OverflowError):
         kernel.numbered([2 ** 63], 1)
+
+
+NUMBER_CASES = ["+3161", "12-34-AB", "", "   ", "+999 1234", "+31 6 1234 5678 9012 3456", "0612345678", "+31612345678",
+                "n/a", "+1 (555) 010-9999", "0031 20 123 4567", "+44 7700 900123 ", "+31 1", "+1234567890123456789"]
+
+
+@pytest.mark.parametrize("kernel", KERNELS, ids=lambda k: k.__name__)
+@pytest.mark.parametrize("region", [None, "NL", "GB"])
+def test_judge_numbers_words_each_number_as_the_phone_verdict(kernel: ModuleType, region: str | None) -> None:
+    """judge_numbers() takes the phone kernel's answer for each row (not asking it again) and
+    writes what ``_phone.verdict`` says, with the problem a recipient gets from validate()."""
+    from cmcore import _phone
+    from cmcore._campaign import scan_campaign
+    from cmcore._campaign_sum import VerdictBatch
+
+    config = scan_campaign(io.BytesIO(b"phone\n"), template="x", sender="CM")._number_config
+    n = len(NUMBER_CASES) + 2
+    batch = VerdictBatch(n)
+    batch.lines = array("q", range(10, 10 + n))
+    rows = list(range(1, n - 1))  # rows 0 and n - 1 are not asked about: left alone
+    batch.numbers = [None, *NUMBER_CASES, None]
+    batch.regions = [region] * n
+    plan = _phone._region_plan(region)
+    answers = []
+    for text in NUMBER_CASES:
+        try:
+            answers.append(_phone._numbers.fast(text.strip(), plan, _phone._COUNTRIES, _phone._CODES, _phone._country))
+        except _phone._numbers.Undecided:
+            answers.append(None)
+    errors: dict[int, list[Any]] = {0: ["kept"]}
+    kernel.judge_numbers(rows, answers, batch, errors, config)
+    assert errors.pop(0) == ["kept"] and batch.numbers[0] is None and batch.numbers[-1] is None
+    for i, raw in zip(rows, NUMBER_CASES):
+        number, where, kind, _, reason = _phone.verdict(raw.strip(), region)
+        assert (batch.numbers[i], batch.regions[i], batch.types[i]) == (number, where, kind if number else None), raw
+        if number is not None:
+            assert i not in errors
+            continue
+        (problem,) = errors[i]
+        assert problem.location == f"line {10 + i}, column 'phone'" and problem.field == "phone"
+        if not raw.strip():
+            assert (problem.code, problem.message) == (302, f"recipient {raw!r} is empty or not text")
+        else:
+            assert (problem.code, problem.message) == (303, f"{raw!r} is not a valid phone number: {reason}")
+    assert "+31612345678" in NUMBER_CASES and batch.numbers[1 + NUMBER_CASES.index("+31612345678")] == "0031612345678"
+    with pytest.raises(ValueError):
+        kernel.judge_numbers(rows, answers[:-1], batch, {}, config)
+    with pytest.raises(IndexError):
+        kernel.judge_numbers([n], [None], batch, {}, config)
