@@ -33,7 +33,6 @@ from cmcore._campaign_read import Source, Template, open_source, resolve_columns
 from cmcore._campaign_sum import (
     _INVALID,
     _PROBLEM_MAKER,
-    _WARNING,
     CampaignProblem,
     problem,
     CampaignSummary,
@@ -312,17 +311,10 @@ class Campaign:
 
     def _finish(self, b: VerdictBatch, errors: dict[int, list[CampaignProblem]]) -> None:
         cost, channel = self._o["cost"], self._o["channel"]
-        status, numbers, lines = b.status, b.numbers, b.lines
-        found: dict[int, tuple[CampaignProblem, ...]] = {}
-        for i, these in errors.items():
-            status[i] = _INVALID
-            found[i] = tuple(these)
-        column = self._o["fields"]["to"]
-        for i, first in self._dups.add_valid(numbers, lines, status).items():
-            status[i] = _WARNING
-            found[i] = (problem(code=303, field=column, message=duplicate_message(numbers[i], first),
-                                location=f"line {lines[i]}"),)
-        b.problems = {i: found[i] for i in sorted(found)}  # in the order of the rows
+        status, numbers = b.status, b.numbers
+        # invalid rows marked, then the numbers of the valid ones seen before (duplicate_message's words)
+        b.problems = _rows.finish_problems(errors, self._dups, status, numbers, b.lines, self._o["fields"]["to"],
+                                           _PROBLEM_MAKER)
         if cost is not None:
             for i in range(len(status)):
                 if status[i] != _INVALID:

@@ -209,15 +209,7 @@ class Tally:
         good, total, top = _rows.tally(status, parts, units, gsm7, batch.regions, self.histogram, self.encodings)
         self.valid_rows += good
         self.invalid_rows += len(status) - good
-        by_code, problems = self.by_code, self.problems
-        for i, found in batch.problems.items():
-            if status[i] == 2:
-                code = found[0].code
-                by_code[code] = by_code.get(code, 0) + 1
-                for p in found:
-                    problems[p.code] = problems.get(p.code, 0) + 1
-            else:
-                self.warnings += 1
+        self.warnings += _rows.count_problems(batch.problems, status, self.by_code, self.problems)
         self.parts += total
         if top >= 0 and (self.longest is None or units[top] > self.longest.units):
             self.longest = Longest(line=batch.lines[top], record=batch.records[top], units=units[top],

@@ -22,7 +22,7 @@ asks memory for the slot of a number some rows before it probes it.
 Its twin, ``_rows_py.py``, has the same names and answers.
 """
 
-from libc.stdlib cimport free, malloc, calloc, realloc
+from libc.stdlib cimport free, malloc, calloc, realloc, qsort
 from libc.stdint cimport int64_t, uint16_t, uint32_t, uint64_t, uintptr_t
 from libc.string cimport memchr, memcmp, memcpy, memset
 from cpython.object cimport PyObject
@@ -1153,3 +1153,71 @@ def json_lines(dict problems, const int64_t[::1] lines, const int64_t[::1] recor
         kind = "invalid" if status[i] == 2 else "warning"
         out.append(f'{{"line": {lines[i]}, "record": {records[i]}, "status": "{kind}", "problems": [{", ".join(parts)}]}}\n')
     return "".join(out)
+
+
+cdef int _by_value(const void* a, const void* b) noexcept nogil:
+    cdef int64_t x = (<const int64_t*>a)[0], y = (<const int64_t*>b)[0]
+    return (x > y) - (x < y)
+
+
+def finish_problems(dict errors, object seen, unsigned char[::1] status, list numbers, const int64_t[::1] lines,
+                    str column, tuple make):
+    """The problems of a judged batch, by row in the rows' order (each a tuple): the rows of
+    ``errors`` (row -> list of problems) marked invalid (2); then ``seen.add_valid`` over the
+    rows still valid, and each number seen before a warning (1) naming the line it was first
+    on. ``make``: ``(fill, CampaignProblem, slots)``."""
+    cdef Py_ssize_t n = status.shape[0], k, count = 0, i
+    cdef dict found = {}, out = {}
+    cdef dict repeated
+    cdef int64_t* order
+    fill, problem_type, slots = make
+    if lines.shape[0] != n or len(numbers) != n:
+        raise ValueError(f"{n} statuses but {lines.shape[0]} lines and {len(numbers)} numbers")
+    for key, these in errors.items():
+        i = key
+        if not 0 <= i < n:
+            raise IndexError(f"row {i} is not one of {n}")
+        status[i] = 2
+        found[i] = tuple(these)
+    repeated = seen.add_valid(numbers, lines, status)
+    for key, first in repeated.items():
+        i = key
+        if not 0 <= i < n or i in found:
+            raise IndexError(f"row {i} is not a valid one of {n}")
+        status[i] = 1
+        found[i] = (fill(problem_type, slots, [303, column, f"the number {numbers[i]} is on line {first} too",
+                                               f"line {lines[i]}"]),)
+    order = <int64_t*>malloc((len(found) or 1) * sizeof(int64_t))
+    if order == NULL:
+        raise MemoryError()
+    try:
+        for key in found:
+            order[count] = <Py_ssize_t>key
+            count += 1
+        qsort(order, count, sizeof(int64_t), _by_value)
+        for k in range(count):
+            key = order[k]
+            out[key] = found[key]
+    finally:
+        free(order)
+    return out
+
+
+def count_problems(dict problems, const unsigned char[::1] status, dict by_code, dict by_problem):
+    """Count a batch's ``problems`` (row -> tuple): each invalid row under the code of its
+    first problem in ``by_code``, each of its problems under its code in ``by_problem``;
+    returns how many rows have a warning instead."""
+    cdef Py_ssize_t i, warnings = 0, n = status.shape[0]
+    for key, these in problems.items():
+        i = key
+        if not 0 <= i < n:
+            raise IndexError(f"row {i} is not one of {n}")
+        if status[i] != 2:
+            warnings += 1
+            continue
+        code = (<tuple>these)[0].code
+        by_code[code] = by_code.get(code, 0) + 1
+        for one in <tuple>these:
+            code = one.code
+            by_problem[code] = by_problem.get(code, 0) + 1
+    return warnings

@@ -437,3 +437,41 @@ def json_lines(problems: dict[int, Any], lines: Any, records: Any, status: Any) 
         kind = "invalid" if status[i] == 2 else "warning"
         out.append(f'{{"line": {lines[i]}, "record": {records[i]}, "status": "{kind}", "problems": [{parts}]}}\n')
     return "".join(out)
+
+
+def finish_problems(errors: dict[int, list[Any]], seen: Any, status: Any, numbers: list[Any], lines: Any,
+                    column: str, make: tuple[Any, ...]) -> dict[int, tuple[Any, ...]]:
+    """See ``_rows.pyx``."""
+    fill, problem_type, slots = make
+    n = len(status)
+    if len(lines) != n or len(numbers) != n:
+        raise ValueError(f"{n} statuses but {len(lines)} lines and {len(numbers)} numbers")
+    found: dict[int, tuple[Any, ...]] = {}
+    for i, these in errors.items():
+        if not 0 <= i < n:
+            raise IndexError(f"row {i} is not one of {n}")
+        status[i] = 2
+        found[i] = tuple(these)
+    for i, first in seen.add_valid(numbers, lines, status).items():
+        if not 0 <= i < n or i in found:
+            raise IndexError(f"row {i} is not a valid one of {n}")
+        status[i] = 1
+        found[i] = (fill(problem_type, slots, [303, column, f"the number {numbers[i]} is on line {first} too",
+                                               f"line {lines[i]}"]),)
+    return {i: found[i] for i in sorted(found)}
+
+
+def count_problems(problems: dict[int, tuple[Any, ...]], status: Any, by_code: dict[int, int],
+                   by_problem: dict[int, int]) -> int:
+    """See ``_rows.pyx``."""
+    warnings = 0
+    for i, these in problems.items():
+        if not 0 <= i < len(status):
+            raise IndexError(f"row {i} is not one of {len(status)}")
+        if status[i] != 2:
+            warnings += 1
+            continue
+        by_code[these[0].code] = by_code.get(these[0].code, 0) + 1
+        for one in these:
+            by_problem[one.code] = by_problem.get(one.code, 0) + 1
+    return warnings

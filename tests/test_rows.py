@@ -445,3 +445,36 @@ def test_judge_numbers_words_each_number_as_the_phone_verdict(kernel: ModuleType
         kernel.judge_numbers(rows, answers[:-1], batch, {}, config)
     with pytest.raises(IndexError):
         kernel.judge_numbers([n], [None], batch, {}, config)
+
+
+@pytest.mark.parametrize("kernel", KERNELS, ids=lambda k: k.__name__)
+def test_finish_problems_marks_rows_and_words_duplicates_in_row_order(kernel: ModuleType) -> None:
+    from cmcore._campaign import duplicate_message
+    from cmcore._campaign_sum import _PROBLEM_MAKER, problem
+
+    bad = problem(code=303, field="phone", message="m", location="line 9")
+    numbers = ["0031612345678", None, "0031612345678", "0031612345679", "0031612345678", "0031612345679"]
+    lines = array("q", [4, 5, 7, 8, 9, 12])
+    status = bytearray(6)
+    seen = kernel.Seen()
+    assert seen.add("0031612345679", 2) == 0  # seen in an earlier batch
+    errors: dict[int, list[Any]] = {4: [bad, bad], 1: [bad]}
+    got = kernel.finish_problems(errors, seen, status, numbers, lines, "phone", _PROBLEM_MAKER)
+    assert list(got) == [1, 2, 3, 4, 5] and bytes(status) == bytes([0, 2, 1, 1, 2, 1])
+    assert got[1] == (bad,) and got[4] == (bad, bad) and all(type(v) is tuple for v in got.values())
+    for i, first in ((2, 4), (3, 2), (5, 2)):
+        (dup,) = got[i]
+        assert (dup.code, dup.field, dup.location) == (303, "phone", f"line {lines[i]}")
+        assert dup.message == duplicate_message(numbers[i], first)
+    with pytest.raises(IndexError):
+        kernel.finish_problems({6: [bad]}, kernel.Seen(), bytearray(6), numbers, lines, "phone", _PROBLEM_MAKER)
+    with pytest.raises(ValueError):
+        kernel.finish_problems({}, kernel.Seen(), bytearray(5), numbers, lines, "phone", _PROBLEM_MAKER)
+    by_code: dict[int, int] = {}
+    by_problem: dict[int, int] = {}
+    other = problem(code=302, field="phone", message="m", location="line 5")
+    got[1] = (other, bad)
+    assert kernel.count_problems(got, status, by_code, by_problem) == 3
+    assert by_code == {302: 1, 303: 1} and by_problem == {302: 1, 303: 3}
+    with pytest.raises(IndexError):
+        kernel.count_problems({7: (bad,)}, status, {}, {})
