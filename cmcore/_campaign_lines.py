@@ -142,6 +142,7 @@ def _fast_blocks(stream: Any, line: int, width: int, delimiter: str, state: dict
     data, end, final = b"", 0, False
     limit = csv.field_size_limit()
     pending: Block | None = None  # the records at the end of a read, short of a batch
+    cache = _rows.FieldCache()  # the values that come back, made once a file
     while not final:
         chunk = stream.read(_CHUNK_BYTES)
         final = not chunk
@@ -150,7 +151,7 @@ def _fast_blocks(stream: Any, line: int, width: int, delimiter: str, state: dict
         while True:  # a batch a call: each batch's objects are made as it is judged, not a read's at once
             want = size - (0 if pending is None else len(pending))
             end, after, skipped, lines, columns, odd, stop = _rows.csv_records(
-                data, end, line, ord(delimiter), final, limit, width, want)
+                data, end, line, ord(delimiter), final, limit, width, want, cache)
             state["skipped"] += skipped
             short = len(lines) < want  # the rest of the read is not a whole record
             if short and not final and len(data) - end > _MAX_PENDING:  # an open quote, say

@@ -5,8 +5,10 @@ from typing import Any
 
 from typing_extensions import disjoint_base
 
+@disjoint_base
+class FieldCache: ...
 def csv_records(data: bytes, start: int, line: int, delimiter: int, final: bool, field_limit: int,
-                width: int, max_records: int = -1
+                width: int, max_records: int = -1, cache: FieldCache | None = None
                 ) -> tuple[int, int, int, array[int], list[list[Any]], dict[int, bytes], bool]: ...
 @disjoint_base
 class Seen:

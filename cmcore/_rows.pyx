@@ -51,7 +51,8 @@ cdef enum:
 
 
 cdef enum:
-    CACHE = 256         # slots of the cache of short field values (a power of two)
+    SETS = 256          # sets of two slots of the cache of short field values (a power of two)
+    CACHE = 512         # its slots: 2 x SETS
     CACHE_BYTES = 24    # the longest value it holds
     CACHE_COLUMNS = 64  # the columns that may use it
     CACHE_TRIAL = 64    # misses after which a column that hits less often than it misses stops
@@ -61,6 +62,26 @@ cdef struct Cached:
     Py_ssize_t size
     char data[CACHE_BYTES]
     PyObject* value  # a reference held, or NULL
+
+
+cdef class FieldCache:
+    """The short field values a reader has made, kept from one ``csv_records`` call to the
+    next of the same file: a value that comes back (a name, a shop, a region) is then the str
+    already made, and each column's record of hits and misses carries on."""
+    cdef Cached cache[CACHE]  # two ways a set: slots 2s and 2s + 1 hold the values of set s
+    cdef unsigned char older[SETS]  # the way of each set to replace next (the one not used last)
+    cdef Py_ssize_t hits[CACHE_COLUMNS]
+    cdef Py_ssize_t misses[CACHE_COLUMNS]
+
+    def __dealloc__(self):
+        cdef Py_ssize_t i
+        for i in range(CACHE):
+            Py_XDECREF(self.cache[i].value)
+            self.cache[i].value = NULL
+
+    cdef bint caches(self, Py_ssize_t column, Py_ssize_t size) noexcept:
+        return (0 < size <= CACHE_BYTES and column < CACHE_COLUMNS
+                and (self.misses[column] < CACHE_TRIAL or self.hits[column] >= self.misses[column]))
 
 
 cdef class _Reader:
@@ -75,9 +96,7 @@ cdef class _Reader:
     cdef Py_ssize_t limit
     cdef char* scratch
     cdef Py_ssize_t room
-    cdef Cached cache[CACHE]
-    cdef Py_ssize_t hits[CACHE_COLUMNS]
-    cdef Py_ssize_t misses[CACHE_COLUMNS]
+    cdef FieldCache fc
     cdef PyObject** vals  # the fields of the record being read (references held), up to width
     cdef int64_t* lines  # the physical line of each record read
     cdef Py_ssize_t n_lines
@@ -86,10 +105,6 @@ cdef class _Reader:
     cdef Py_ssize_t count  # the fields of the record so far (past width too)
 
     def __dealloc__(self):
-        cdef Py_ssize_t i
-        for i in range(CACHE):
-            Py_XDECREF(self.cache[i].value)
-            self.cache[i].value = NULL
         if self.scratch != NULL:
             free(self.scratch)
         if self.vals != NULL:
@@ -137,10 +152,6 @@ cdef class _Reader:
             self.vals[self.count] = <PyObject*>value
         self.count += 1
 
-    cdef bint caches(self, Py_ssize_t column, Py_ssize_t size) noexcept:
-        return (0 < size <= CACHE_BYTES and column < CACHE_COLUMNS
-                and (self.misses[column] < CACHE_TRIAL or self.hits[column] >= self.misses[column]))
-
     cdef int grow(self, Py_ssize_t need) except -1:
         cdef char* bigger
         if need <= self.room:
@@ -179,7 +190,7 @@ cdef inline Py_ssize_t _hash(const char* p, Py_ssize_t size) noexcept:
     cdef Py_ssize_t i
     for i in range(size):
         h = (h ^ <unsigned char>p[i]) * 1099511628211ULL
-    return <Py_ssize_t>((h ^ (h >> 29)) & (CACHE - 1))
+    return <Py_ssize_t>((h ^ (h >> 29)) & (SETS - 1))  # a set of the cache
 
 
 cdef object _field(_Reader r, Py_ssize_t start, Py_ssize_t end, Py_ssize_t quotes, Py_ssize_t column):
@@ -197,13 +208,20 @@ cdef object _field(_Reader r, Py_ssize_t start, Py_ssize_t end, Py_ssize_t quote
             i += 2 if d[i] == 34 else 1
         src = r.scratch
         size = k
-    if not r.caches(column, size):
+    cdef FieldCache fc = r.fc
+    if not fc.caches(column, size):
         return _text(src, size)
-    cdef Cached* slot = &r.cache[_hash(src, size)]
-    if slot.value != NULL and slot.size == size and memcmp(slot.data, src, size) == 0:
-        r.hits[column] += 1
-        return <object>slot.value
-    r.misses[column] += 1
+    cdef Py_ssize_t at = _hash(src, size), way
+    cdef Cached* slot
+    for way in range(2):  # two hot values of one set (two names, say) do not evict each other
+        slot = &fc.cache[2 * at + way]
+        if slot.value != NULL and slot.size == size and memcmp(slot.data, src, size) == 0:
+            fc.hits[column] += 1
+            fc.older[at] = 1 - way
+            return <object>slot.value
+    fc.misses[column] += 1
+    way = fc.older[at]
+    slot = &fc.cache[2 * at + way]
     value = _text(src, size)
     if value is not None:
         Py_XDECREF(slot.value)
@@ -211,6 +229,7 @@ cdef object _field(_Reader r, Py_ssize_t start, Py_ssize_t end, Py_ssize_t quote
         slot.value = <PyObject*>value
         slot.size = size
         memcpy(slot.data, src, size)
+        fc.older[at] = 1 - way
     return value
 
 
@@ -245,7 +264,7 @@ cdef inline Py_ssize_t _unquoted(const unsigned char* d, Py_ssize_t p, Py_ssize_
 
 
 def csv_records(bytes data, Py_ssize_t start, Py_ssize_t line, int delimiter, bint final, Py_ssize_t field_limit,
-                Py_ssize_t width, Py_ssize_t max_records=-1):
+                Py_ssize_t width, Py_ssize_t max_records=-1, FieldCache cache=None):
     """The records of ``data[start:]``, a record starting at ``start`` on physical line
     ``line``: ``(end, line, skipped, lines, columns, odd, stop)``. ``columns[k][i]`` is field
     ``k`` of record ``i``, and ``lines[i]`` (an ``array("q")``) the line it starts on; ``odd`` maps the index of
@@ -255,8 +274,9 @@ def csv_records(bytes data, Py_ssize_t start, Py_ssize_t line, int delimiter, bi
     past ``data`` (unless ``final``, which says ``data`` ends the input), or, where ``stop``,
     of the record from which ``csv`` reads the rest. With ``max_records`` of 0 or more, reading
     stops after that many records (blank ones not counted): ``end`` is then where the next
-    begins."""
+    begins. ``cache``: the ``FieldCache`` of the file's earlier calls (a new one if None)."""
     cdef _Reader r = _Reader()
+    r.fc = FieldCache() if cache is None else cache
     cdef const unsigned char* d = data
     cdef Py_ssize_t n = len(data), p, rec, rec_line, fstart, fend, quotes, end, skipped = 0
     cdef int status, delim = delimiter

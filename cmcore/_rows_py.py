@@ -38,10 +38,18 @@ def _unquoted(d: bytes, p: int, n: int, delim: int) -> int:
     return p
 
 
+class FieldCache:
+    """See ``_rows.pyx`` (the twin makes each value anew: it keeps nothing)."""
+
+    __slots__ = ()
+
+
 def csv_records(data: bytes, start: int, line: int, delimiter: int, final: bool, field_limit: int,
-                width: int, max_records: int = -1
+                width: int, max_records: int = -1, cache: FieldCache | None = None
                 ) -> tuple[int, int, int, array[int], list[list[Any]], dict[int, bytes], bool]:
     """See ``_rows.pyx``."""
+    if cache is not None and type(cache) is not FieldCache:
+        raise TypeError(f"cache must be a FieldCache, not {type(cache).__name__}")
     if type(data) is not bytes:
         raise TypeError(f"data must be bytes, not {type(data).__name__}")
     d, n = data, len(data)

@@ -478,3 +478,24 @@ def test_finish_problems_marks_rows_and_words_duplicates_in_row_order(kernel: Mo
     assert by_code == {302: 1, 303: 1} and by_problem == {302: 1, 303: 3}
     with pytest.raises(IndexError):
         kernel.count_problems({7: (bad,)}, status, {}, {})
+
+
+@pytest.mark.parametrize("kernel", KERNELS, ids=lambda k: k.__name__)
+def test_a_field_cache_carries_values_from_call_to_call(kernel: ModuleType) -> None:
+    """The same records whether a ``FieldCache`` is given or not; with one, the compiled reader
+    gives a value that comes back (two hot values of one cache set included) as the str it
+    made before, in later calls too."""
+    names = ["Zoë", "Ann", "Łukasz", "Ἀλέξανδρος", "Bob"] * 40
+    data = "".join(f"+3161234{k:04d},{name},{k:06d}\n" for k, name in enumerate(names)).encode()
+    cache = kernel.FieldCache()
+    end, line, seen_ids, columns_all = 0, 1, [], []
+    for _ in range(4):
+        end, line, _, _, columns, _, _ = kernel.csv_records(data, end, line, 44, True, LIMIT, 3, 50, cache)
+        columns_all.append(columns)
+        seen_ids += [id(v) for v in columns[1]]
+    plain = kernel.csv_records(data, 0, 1, 44, True, LIMIT, 3)[4]
+    assert [sum((c[k] for c in columns_all), []) for k in range(3)] == plain
+    if kernel is compiled:  # once the other columns' trial is over (64 misses each), no value is made again
+        assert len(set(seen_ids[100:])) == len(set(names))
+    with pytest.raises(TypeError):
+        kernel.csv_records(data, 0, 1, 44, True, LIMIT, 3, -1, object())

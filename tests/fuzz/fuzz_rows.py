@@ -60,6 +60,7 @@ def read(kernel: ModuleType, data: bytes, delimiter: str, width: int, chunk: int
     out: list[tuple[int, Any]] = []
     raws: list[tuple[int, bytes]] = []
     skipped, line, buf, end, at = 0, 1, b"", 0, 0
+    cache = kernel.FieldCache() if chunk % 2 else None  # values kept from call to call, or not
     while True:
         piece = data[at:at + chunk]
         at += len(piece)
@@ -68,7 +69,7 @@ def read(kernel: ModuleType, data: bytes, delimiter: str, width: int, chunk: int
         end = 0
         while True:
             end, line, blank, lines, columns, odd, stop = kernel.csv_records(buf, end, line, ord(delimiter), final,
-                                                                           LIMIT, width, most)
+                                                                           LIMIT, width, most, cache)
             skipped += blank
             if stop:
                 return "stop", out, raws, skipped, end
