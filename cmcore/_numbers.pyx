@@ -99,7 +99,7 @@ cdef class Plan:
         self.has_dfa = (dfa is not None and general is not None and len(descs) <= 14
                         and len(dfa[1]) <= 0xFFFF)
         if self.has_dfa:
-            self.table, self.masks = array("H", dfa[0]), dfa[1]
+            self.table, self.masks = narrow(dfa[0]), dfa[1]
             check_table(self.table, self.masks)
             self.n_states = len(self.masks)
             self.n_descs = len(descs)
@@ -266,6 +266,26 @@ cdef class Plan:
         return transformed
 
 
+cdef object narrow(object table):
+    """``array("H", table)``, in one loop where ``table`` is an ``array("i")`` (``array()``
+    converts an item at a time through ``PyArg_Parse``: a tenth of a campaign run's start);
+    an entry outside 0-65535 is an ``OverflowError``, as ``array()`` makes it."""
+    cdef const int[::1] src
+    cdef unsigned short[::1] out
+    cdef Py_ssize_t i, n
+    if type(table) is not array or (<object>table).typecode != "i":
+        return array("H", table)
+    src = table
+    n = src.shape[0]
+    found = array("H", bytes(2 * n))
+    out = found
+    for i in range(n):
+        if not 0 <= src[i] <= 0xFFFF:
+            raise OverflowError(f"an automaton's entry {i} ({src[i]}) is not a state")
+        out[i] = <unsigned short>src[i]
+    return found
+
+
 cdef int check_table(const unsigned short[::1] table, const int[::1] masks) except -1:
     """``ValueError`` unless ``table`` holds ten entries a state of ``masks``, each a state
     (state 0 dead, state 1 the start): the walks index it unchecked."""
@@ -374,7 +394,7 @@ cdef class Leading:
                if automaton is not None and len(sources) <= 31 else None)
         self.has_dfa = dfa is not None and len(dfa[1]) <= 0xFFFF
         if self.has_dfa:
-            self.table, self.masks = array("H", dfa[0]), dfa[1]
+            self.table, self.masks = narrow(dfa[0]), dfa[1]
             check_table(self.table, self.masks)
 
     @cython.boundscheck(False)  # check_table(): every state has ten entries, each a state

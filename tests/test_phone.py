@@ -290,6 +290,12 @@ def test_an_automaton_table_is_checked_before_it_is_walked() -> None:
                          (array("i", []), array("i", []))]:
         with pytest.raises(ValueError, match="automaton"):
             module.Leading(["1"], lambda patterns, t=table, m=masks: (t, m))
+    for bad in (-1, 1 << 16, (1 << 31) - 1):  # not a state of 2 octets: refused as array("H") refuses it
+        table = array("i", [0] * 10 + [1] * 9 + [bad])
+        with pytest.raises(OverflowError, match="automaton"):
+            module.Leading(["1"], lambda patterns, t=table: (t, good[1]))
+    as_list = ([0] * 10 + [1] * 10, array("i", [0, 1]))  # not an array("i"): array() converts it
+    assert module.Leading(["1"], lambda patterns: as_list).first("123") == 0
 
 
 def test_a_phone_info_made_from_a_verdict_is_a_phone_info() -> None:
