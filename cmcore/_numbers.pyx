@@ -22,6 +22,7 @@ cdef extern from "Python.h":
     void* PyUnicode_DATA(object)
     Py_ssize_t PyUnicode_GET_LENGTH(object)
     object PyUnicode_New(Py_ssize_t, Py_UCS4)
+    Py_UCS4 PyUnicode_READ_CHAR(object, Py_ssize_t)
 
 TOO_SHORT, POSSIBLE, LOCAL, TOO_LONG, BAD_LENGTH = range(5)  # phonenumbers' _test_number_length
 SHORT_NSN = -1  # parse(): fewer than 2 digits after the country code
@@ -65,6 +66,7 @@ cdef class Plan:
     cdef readonly object general, general_lengths, local_lengths, descs, mobile
     cdef readonly bint same_mobile
     cdef readonly object transform, kinds, prefix_first
+    cdef int prefix_digits  # prefix_first as bits (bit d for digit d; all ten where it is None)
     # each pattern's source until first used, then compiled (most plans never use most of
     # them: the automaton stands for the number patterns); None where the metadata has none
     cdef list _patterns  # by P_GENERAL, P_MOBILE, P_PREFIX, P_LEADING, P_IDD
@@ -96,6 +98,8 @@ cdef class Plan:
         self.kinds = kinds
         self.unknown, self.fixed_line, self.fixed_or_mobile = kinds
         self.prefix_first = prefix_first
+        self.prefix_digits = 0x3FF if prefix_first is None else sum(
+            1 << (ord(d) - 48) for d in "0123456789" if d in prefix_first)
         self.has_dfa = (dfa is not None and general is not None and len(descs) <= 14
                         and len(dfa[1]) <= 0xFFFF)
         if self.has_dfa:
@@ -177,6 +181,13 @@ cdef class Plan:
                     return self.fixed_or_mobile
                 return kind
         return self.unknown
+
+    cdef inline bint may_prefix(self, str number):
+        """Whether ``number`` (not empty) starts with a digit the national prefix can start with."""
+        cdef long first = <long>PyUnicode_READ_CHAR(number, 0)
+        if 48 <= first <= 57:
+            return self.prefix_digits >> (first - 48) & 1
+        return self.prefix_first is None or number[0] in self.prefix_first
 
     cpdef object number_type(self, str nsn):
         """phonenumbers' ``_number_type_helper``: the first type whose lengths and pattern fit."""
@@ -454,6 +465,9 @@ cdef tuple region_of(str nsn, tuple walk, object unknown):
     return None, None
 
 
+cdef list _CODE_INTS = list(range(1000))  # the int of each country code, made once (not one a number past 256)
+
+
 cdef object finish(object cc, str number, object parsing, dict countries, object load):
     cdef Plan main, by
     cdef int result
@@ -468,7 +482,7 @@ cdef object finish(object cc, str number, object parsing, dict countries, object
     if len(number) < MIN_NSN:
         return SHORT_NSN
     by = main if parsing is None else <Plan>parsing
-    if by._patterns[P_PREFIX] is not None and (by.prefix_first is None or number[0] in by.prefix_first):
+    if by._patterns[P_PREFIX] is not None and by.may_prefix(number):
         prefix = by.pattern(P_PREFIX)
         match = prefix.match(number)
         if match is not None:  # strip_prefix(), without matching again
@@ -576,7 +590,7 @@ cdef object fast_one(str text, region, dict countries, dict codes, load):
         return None
     if n >= 2 and text[0] == "0" and text[1] == "0" or n >= 1 and text[0] == "+":
         nsn = international_nsn(text, 1 if text[0] == "+" else 2, codes, &cc)
-        return None if nsn is None else finish(cc, nsn, None, countries, load)
+        return None if nsn is None else finish(_CODE_INTS[cc], nsn, None, countries, load)
     digits = digits_of(text)
     if digits is None or len(digits) < 3:
         return None  # another shape, or phonenumbers' viability rules for two digits

@@ -666,6 +666,23 @@ cdef extern from "Python.h":
     Py_UCS4 PyUnicode_MAX_CHAR_VALUE(object)
 
 
+cdef extern from "Python.h":
+    void PyList_SET_ITEM(object, Py_ssize_t, PyObject*)
+    Py_ssize_t PyList_GET_SIZE(object)
+
+
+cdef inline int _put(list column, Py_ssize_t i, object value) except -1:
+    """``column[i] = value`` without the generic item assignment (a row's columns are filled
+    a value at a time); still refused outside the list."""
+    if not 0 <= i < PyList_GET_SIZE(column):
+        raise IndexError(f"row {i} is outside a column of {PyList_GET_SIZE(column)}")
+    cdef PyObject* old = PyList_GET_ITEM(column, i)
+    Py_INCREF(value)
+    PyList_SET_ITEM(column, i, <PyObject*>value)
+    Py_XDECREF(old)
+    return 0
+
+
 cdef struct Piece:
     PyObject* literal  # the literal text (the pieces tuple holds it), or NULL for a field
     PyObject* column   # the column of the field (the columns list holds it)
@@ -953,9 +970,9 @@ def screen(const int64_t[::1] todo, list texts, list regions, list columns, cons
                 phones_left.append(i)
                 answers_left.append(found)
                 continue
-            b_numbers[i] = _gateway((<tuple>found)[0], (<tuple>found)[1])
-            b_regions[i] = (<tuple>found)[2]
-            b_types[i] = names[(<tuple>found)[4]]
+            _put(b_numbers, i, _gateway((<tuple>found)[0], (<tuple>found)[1]))
+            _put(b_regions, i, (<tuple>found)[2])
+            _put(b_types, i, names[(<tuple>found)[4]])
     finally:
         free(asked)
     return slow, phones_left, answers_left
@@ -1039,11 +1056,11 @@ cdef int _screen_rows(const int64_t[::1] todo, list texts, list regions, const u
         who = sender if sender_column is None else (sender_column[i] or sender)
         ref = None if ref_column is None else (ref_column[i] or None)
         count = parts[k]
-        b_texts[i] = text
-        b_numbers[i] = number
-        b_senders[i] = who
-        b_refs[i] = ref
-        b_regions[i] = region
+        _put(b_texts, i, text)
+        _put(b_numbers, i, number)
+        _put(b_senders, i, who)
+        _put(b_refs, i, ref)
+        _put(b_regions, i, region)
         b_gsm7[i] = gsm7[k]
         b_units[i] = units[k]
         b_parts[i] = count
