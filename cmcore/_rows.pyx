@@ -688,7 +688,7 @@ cdef struct Piece:
     PyObject* column   # the column of the field (the columns list holds it)
 
 
-cdef void _widen(void* into, int kind, Py_ssize_t at, str value, Py_ssize_t size) noexcept:
+cdef inline void _widen(void* into, int kind, Py_ssize_t at, str value, Py_ssize_t size) noexcept:
     """Copy ``value`` (of a narrower or the same kind) into the ``kind`` buffer ``into`` from
     character ``at``."""
     cdef int own = PyUnicode_KIND(value)
@@ -696,8 +696,14 @@ cdef void _widen(void* into, int kind, Py_ssize_t at, str value, Py_ssize_t size
     cdef Py_ssize_t j
     cdef uint16_t* two
     cdef uint32_t* four
+    cdef char* one
     if own == kind:
-        memcpy(<char*>into + at * kind, src, size * kind)
+        if kind == 1 and size <= 16:  # a short field: no call to memcpy
+            one = <char*>into + at
+            for j in range(size):
+                one[j] = (<const char*>src)[j]
+        else:
+            memcpy(<char*>into + at * kind, src, size * kind)
     elif kind == 2:  # from one octet a character
         two = <uint16_t*>into + at
         for j in range(size):
@@ -712,19 +718,19 @@ cdef void _widen(void* into, int kind, Py_ssize_t at, str value, Py_ssize_t size
                 four[j] = (<const uint16_t*>src)[j]
 
 
-cdef object _render(const Piece* pieces, Py_ssize_t count, Py_ssize_t i):
-    """The pieces joined, for row ``i``."""
-    cdef Py_ssize_t total = 0, at = 0, size, k
-    cdef Py_UCS4 top = 127, m
+cdef object _render(const Piece* pieces, Py_ssize_t count, Py_ssize_t i, Py_ssize_t fixed, Py_UCS4 fixed_top):
+    """The pieces joined, for row ``i``; ``fixed`` and ``fixed_top``: the length and the
+    widest character of the literal pieces, worked out once."""
+    cdef Py_ssize_t total = fixed, at = 0, size, k
+    cdef Py_UCS4 top = fixed_top, m
     cdef PyObject* value
     for k in range(count):
-        value = pieces[k].literal
-        if value == NULL:
+        if pieces[k].literal == NULL:
             value = PyList_GET_ITEM(<object>pieces[k].column, i)
-        total += PyUnicode_GET_LENGTH(<str>value)
-        m = PyUnicode_MAX_CHAR_VALUE(<str>value)
-        if m > top:
-            top = m
+            total += PyUnicode_GET_LENGTH(<str>value)
+            m = PyUnicode_MAX_CHAR_VALUE(<str>value)
+            if m > top:
+                top = m
     out = PyUnicode_New(total, top)
     cdef void* into = PyUnicode_DATA(out)
     cdef int kind = PyUnicode_KIND(out)
@@ -788,8 +794,14 @@ cdef Py_ssize_t _render_rows(list columns, Py_ssize_t n, Py_ssize_t width, tuple
                              Py_ssize_t region_at, object region, object regions, bint whole, const Piece* parts,
                              Py_ssize_t count, int64_t* todo, list texts, list found) except -1:
     """Render the rows; how many (their indexes in ``todo``, which has room for ``n``)."""
-    cdef Py_ssize_t i, taken = 0
+    cdef Py_ssize_t i, k, taken = 0, fixed = 0
+    cdef Py_UCS4 fixed_top = 127
     cdef object where, value
+    for k in range(count):  # the literal pieces, the same on every row
+        if parts[k].literal != NULL:
+            fixed += PyUnicode_GET_LENGTH(<str>parts[k].literal)
+            if PyUnicode_MAX_CHAR_VALUE(<str>parts[k].literal) > fixed_top:
+                fixed_top = PyUnicode_MAX_CHAR_VALUE(<str>parts[k].literal)
     for i in range(n):
         if not _all_str(columns, i, width):
             continue
@@ -808,7 +820,8 @@ cdef Py_ssize_t _render_rows(list columns, Py_ssize_t n, Py_ssize_t width, tuple
                 continue
         todo[taken] = i
         taken += 1
-        texts.append(<object>PyList_GET_ITEM(<object>parts[0].column, i) if whole else _render(parts, count, i))
+        texts.append(<object>PyList_GET_ITEM(<object>parts[0].column, i) if whole
+                     else _render(parts, count, i, fixed, fixed_top))
         found.append(where)
     return taken
 

@@ -201,15 +201,16 @@ CELLS = st.one_of(st.none(), st.text(alphabet="ab NLde\u00e9\U0001F600\ud800", m
 
 @settings(max_examples=examples(200))
 @given(rows=st.lists(st.lists(CELLS, min_size=3, max_size=3), max_size=12), allow=st.booleans(),
-       region_at=st.sampled_from([-1, 2]))
-def test_render_kernels_agree(rows: list[list[Any]], allow: bool, region_at: int) -> None:
+       region_at=st.sampled_from([-1, 2]), literal=st.text(alphabet="Hi \u00e9\u0391\U0001F600", max_size=3))
+def test_render_kernels_agree(rows: list[list[Any]], allow: bool, region_at: int, literal: str) -> None:
+    """Any literal (its widest character worked out once) and any values: the text joined."""
     columns = [[r[k] for r in rows] for k in range(3)]
-    pieces = ("Hi ", 1, "{x}", 0)
+    pieces = (literal, 1, "{x}", 0)
     answers = [k.render([list(c) for c in columns], len(rows), pieces, (1,), allow, region_at, "NL",
                         frozenset({"NL", "DE"})) for k in KERNELS]
     assert all(a == answers[0] for a in answers)
     for i, text in zip(answers[0][0], answers[0][1]):
-        assert text == f"Hi {rows[i][1]}{{x}}{rows[i][0]}"
+        assert text == f"{literal}{rows[i][1]}{{x}}{rows[i][0]}"
 
 
 @pytest.mark.parametrize(("chunk", "batch"), [(1 << 18, 1000), (64, 1000), (64, 3), (7, 5), (1 << 18, 7)])
