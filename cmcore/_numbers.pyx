@@ -160,15 +160,22 @@ cdef class Plan:
 
     @cython.boundscheck(False)  # check_table(): every state has ten entries, each a state
     cdef object walk_type(self, str nsn):
-        """``number_type`` through the automaton: one pass over the digits."""
+        """``number_type`` through the automaton: one pass over ``nsn`` (ASCII, 1 to 63
+        characters); None where a character is not a digit (``number_type`` then matches)."""
         cdef Py_ssize_t n = PyUnicode_GET_LENGTH(nsn), i
         cdef const unsigned char* p = <const unsigned char*>PyUnicode_DATA(nsn)
-        cdef int state = 1, digit, bits
+        cdef int state = 1, bits
+        cdef unsigned int digit
         cdef unsigned long long length = 1ULL << n
         for i in range(n):
-            digit = p[i] - 48
+            digit = p[i] - 48u
+            if digit > 9:
+                return None
             state = self.table[state * 10 + digit]
             if state == 0:
+                for i in range(i + 1, n):  # dead, but only a number of digits is the automaton's to answer
+                    if not 48 <= p[i] <= 57:
+                        return None
                 return self.unknown
         bits = self.masks[state]
         if not (bits & 1) or not (self.general_mask & length):
@@ -192,8 +199,10 @@ cdef class Plan:
     cpdef object number_type(self, str nsn):
         """phonenumbers' ``_number_type_helper``: the first type whose lengths and pattern fit."""
         cdef Py_ssize_t n = len(nsn)
-        if self.has_dfa and 0 < n < 64 and PyUnicode_IS_ASCII(nsn) and is_digits(nsn):
-            return self.walk_type(nsn)
+        if self.has_dfa and 0 < n < 64 and PyUnicode_IS_ASCII(nsn):
+            found = self.walk_type(nsn)
+            if found is not None:
+                return found
         cdef long digit = ord(nsn[0]) - 48 if n else -1
         first = nsn[:1]
         if 0 <= digit <= 9:

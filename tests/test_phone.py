@@ -332,3 +332,14 @@ def test_slow_verdicts_kept_are_the_parse_and_bounded(monkeypatch: pytest.Monkey
             raise AssertionError("a subclass is not hashed")
 
     assert _phone._slow(Odd("12-34-AB"), None) == parse("12-34-AB", None)
+
+
+@settings(max_examples=examples(300))
+@given(region=st.sampled_from(["NL", "GB", "US", "DE", "IN", "BR", "JP", "AU"]),
+       text=st.text(alphabet="0123456789 a-\u0661", min_size=0, max_size=20))
+def test_number_type_of_any_text_is_phonenumbers_helper(region: str, text: str) -> None:
+    """A plan's ``number_type`` walks its automaton over digits and leaves anything else (a
+    letter, an Arabic-Indic digit, a dead state followed by one) to the patterns, as
+    phonenumbers' ``_number_type_helper`` answers for the same national number."""
+    metadata = pn.PhoneMetadata.metadata_for_region(region)
+    assert _phone._plan(metadata).number_type(text) == pn.phonenumberutil._number_type_helper(text, metadata)
