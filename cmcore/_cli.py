@@ -507,6 +507,12 @@ class _Counted:
         self.done += len(line)
         return line
 
+    def fileno(self) -> int:
+        return self.stream.fileno()
+
+    def tell(self) -> int:
+        return self.stream.tell()
+
 
 def _token(args: argparse.Namespace) -> str:
     if args.token_file:

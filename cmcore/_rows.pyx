@@ -560,6 +560,9 @@ cdef enum:
     AHEAD = 8  # add_valid() fetches the slot of the number this many rows on while it probes
 
 
+cdef Py_ssize_t MAX_RESERVE = 1LL << 34  # the most numbers a table is made ready for at once
+
+
 cdef class Seen:
     """The numbers seen, each with the line it was first seen on; ``found`` counts the
     numbers seen again."""
@@ -586,8 +589,23 @@ cdef class Seen:
     def __len__(self):
         return self.used
 
+    def reserve(self, Py_ssize_t numbers):
+        """Make room for ``numbers`` numbers in all now: the table they would grow it to, at
+        once (a file whose size tells about how many rows it holds then grows its table once,
+        not a dozen times, each time on fresh memory). Never shrinks it."""
+        cdef uint64_t size = self.mask + 1
+        if not 0 <= numbers <= MAX_RESERVE:
+            raise ValueError(f"numbers must be from 0 to {MAX_RESERVE}, not {numbers}")
+        while <uint64_t>numbers * 3 > (size - 1) * 2:  # as put() grows it: past two-thirds full
+            size *= 2
+        if size > self.mask + 1:
+            self.resize(size)
+
     cdef int grow(self) except -1:
-        cdef uint64_t size = (self.mask + 1) * 2, i, at
+        return self.resize((self.mask + 1) * 2)
+
+    cdef int resize(self, uint64_t size) except -1:
+        cdef uint64_t i, at
         cdef Slot* slots = <Slot*>table_alloc(size * sizeof(Slot))
         if slots == NULL:
             raise MemoryError()

@@ -204,6 +204,12 @@ class Seen:
     def __len__(self) -> int:
         return len(self._firsts)
 
+    def reserve(self, numbers: int) -> None:
+        """See ``_rows.pyx`` (a dict makes its own room)."""
+        numbers = operator.index(numbers)
+        if not 0 <= numbers <= 1 << 34:
+            raise ValueError(f"numbers must be from 0 to {1 << 34}, not {numbers}")
+
     def add(self, number: object, line: int) -> int:
         """See ``_rows.pyx``."""
         key = _key(number)

@@ -500,3 +500,34 @@ def test_a_field_cache_carries_values_from_call_to_call(kernel: ModuleType) -> N
         assert len(set(seen_ids[100:])) == len(set(names))
     with pytest.raises(TypeError):
         kernel.csv_records(data, 0, 1, 44, True, LIMIT, 3, -1, object())
+
+
+@pytest.mark.parametrize("kernel", KERNELS, ids=lambda k: k.__name__)
+def test_seen_reserve_makes_room_and_keeps_every_number(kernel: ModuleType) -> None:
+    seen = kernel.Seen(8)
+    numbers = [f"0031612{n:06d}" for n in range(5000)]
+    assert seen.add_many(numbers[:100], list(range(1, 101))) == [0] * 100
+    seen.reserve(5000)  # the table made once for all of them, the first hundred moved into it
+    seen.reserve(10)  # never shrinks
+    assert seen.add_many(numbers, list(range(1, 5001))) == list(range(1, 101)) + [0] * 4900
+    assert len(seen) == 5000 and seen.found == 100
+    for bad in (-1, (1 << 34) + 1):
+        with pytest.raises(ValueError):
+            seen.reserve(bad)
+
+
+def test_bytes_left_is_known_for_a_regular_file_only(tmp_path: Any) -> None:
+    from cmcore._campaign import _bytes_left
+
+    path = tmp_path / "c.csv"
+    path.write_bytes(b"phone\n" + b"+31612345678\n" * 10)
+    with path.open("rb") as f:
+        assert _bytes_left(f) == 136
+        f.readline()
+        assert _bytes_left(f) == 130
+    assert _bytes_left(io.BytesIO(b"phone\n")) is None and _bytes_left(["phone"]) is None
+    import os
+
+    read, write = os.pipe()
+    with os.fdopen(read, "rb") as pipe, os.fdopen(write, "wb"):
+        assert _bytes_left(pipe) is None
