@@ -104,7 +104,7 @@ class Campaign:
         p, o = plan, options
         self._config: tuple[Any, ...] = (p.phone, -1 if p.sender_column is None else p.sender_column,
                         -1 if p.reference is None else p.reference, o["sender"], o["max_parts"] or MAX_PARTS,
-                        o["plain_channels"], _phone._numbers.fast_many, _phone._region_plan, _phone._COUNTRIES,
+                        o["plain_channels"], _phone._numbers.fast_into, _phone._region_plan, _phone._COUNTRIES,
                         _phone._CODES, _phone._country, phonenumbers.PhoneNumberType.UNKNOWN, _phone._TYPE_NAMES,
                         self._senders, self._sender_ok,
                         {})  # the screen's plans by region, batch to batch

@@ -460,31 +460,65 @@ def steps(tuple regions, automaton=None):
     return tuple(out)
 
 
-cdef tuple region_of(str nsn, tuple walk, object unknown):
-    """phonenumbers' ``region_code_for_number``, with the plan of that region."""
+cdef class Answer:
+    """What ``finish`` found before it is a tuple: one a call of ``fast_into``, filled row
+    after row (its fields are what the tuple would hold)."""
+    cdef object cc, number, region, plan, kind
+
+    cdef tuple as_tuple(self):
+        return self.cc, self.number, self.region, self.plan, self.kind
+
+
+cdef int region_into(str nsn, tuple walk, object unknown, Answer out) except -1:
+    """phonenumbers' ``region_code_for_number``, with the plan of that region, into ``out``
+    (None and None where no region's rules take the number)."""
     for leading, regions in walk:
         if leading is None:
             region, plan = (<tuple>regions)[0]
             if (<Plan>plan).number_type(nsn) is not unknown:
-                return region, plan
+                out.region, out.plan = region, plan
+                return 0
         else:
             k = (<Leading>leading).first(nsn)
             if k >= 0:
-                return (<tuple>regions)[k]
-    return None, None
+                out.region, out.plan = (<tuple>regions)[k]
+                return 0
+    out.region = out.plan = None
+    return 0
 
 
 cdef list _CODE_INTS = list(range(1000))  # the int of each country code, made once (not one a number past 256)
 
 
+cdef enum:
+    FOUND = 1  # finish_into(): the answer is in the Answer
+    NOTHING = 0  # None: not decided here (or no country)
+
+
 cdef object finish(object cc, str number, object parsing, dict countries, object load):
+    cdef Answer out = Answer()
+    return _answer(finish_into(cc, number, parsing, countries, load, out), out)
+
+
+cdef object _answer(int status, Answer out):
+    """The answer ``fast()`` gives for a status of ``finish_into`` and what it filled."""
+    if status == FOUND:
+        return out.as_tuple()
+    return None if status == NOTHING else status  # SHORT_NSN or LONG_NSN
+
+
+cdef int finish_into(object cc, str number, object parsing, dict countries, object load, Answer out) except -99:
+    """The rest of parse() for the national number ``number`` of country code ``cc`` (read in
+    the plan ``parsing``, or in the country's main plan): FOUND with ``(cc, number, region,
+    plan, type)`` in ``out``, SHORT_NSN or LONG_NSN for parse()'s length errors, or NOTHING
+    where the country code is not one phonenumbers knows."""
     cdef Plan main, by
     cdef int result
     country = countries.get(cc)
     if country is None:
         country = load(cc)
         if country is None:
-            return None
+            return NOTHING
     main = <Plan>(<tuple>country)[0]
     regions = <tuple>(<tuple>country)[1]
     walk = <tuple>(<tuple>country)[2]
@@ -502,11 +536,12 @@ cdef object finish(object cc, str number, object parsing, dict countries, object
     if len(number) > MAX_NSN:
         return LONG_NSN
     if len(regions) == 1:
-        region, plan = regions[0]
+        out.region, out.plan = regions[0]
     else:
-        region, plan = region_of(number, walk, main.unknown)
-    kind = main.unknown if plan is None else (<Plan>plan).number_type(number)
-    return cc, number, region, plan, kind
+        region_into(number, walk, main.unknown, out)
+    out.cc, out.number = cc, number
+    out.kind = main.unknown if out.plan is None else (<Plan>out.plan).number_type(number)
+    return FOUND
 
 
 cdef Py_ssize_t read_digits(str text, Py_ssize_t start, char* out) noexcept:
@@ -592,21 +627,85 @@ def fast_many(list texts, list regions, dict countries, dict codes, load):
 
 
 cdef object fast_one(str text, region, dict countries, dict codes, load):
+    cdef Answer out = Answer()
+    return _answer(fast_one_into(text, region, countries, codes, load, out), out)
+
+
+cdef int fast_one_into(str text, region, dict countries, dict codes, load, Answer out) except -99:
+    """``fast()`` as a status of ``finish_into`` (NOTHING where it gives None), its answer in ``out``."""
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
     cdef str digits, nsn
     cdef long cc = 0
     if n > MAX_INPUT:
-        return None
+        return NOTHING
     if n >= 2 and text[0] == "0" and text[1] == "0" or n >= 1 and text[0] == "+":
         nsn = international_nsn(text, 1 if text[0] == "+" else 2, codes, &cc)
-        return None if nsn is None else finish(_CODE_INTS[cc], nsn, None, countries, load)
+        return NOTHING if nsn is None else finish_into(_CODE_INTS[cc], nsn, None, countries, load, out)
     digits = digits_of(text)
     if digits is None or len(digits) < 3:
-        return None  # another shape, or phonenumbers' viability rules for two digits
+        return NOTHING  # another shape, or phonenumbers' viability rules for two digits
     if region is None:
-        return None
+        return NOTHING
     found = national(digits, <Plan>region, codes)
-    return None if found is None else finish(found[0], found[1], found[2], countries, load)
+    return NOTHING if found is None else finish_into(found[0], found[1], found[2], countries, load, out)
+
+
+cdef str gateway_of(object cc, str nsn):
+    """``f"00{cc}{nsn}"``, written at once where the code is from 1 to 999 and the national
+    number ASCII (what the kernel gives)."""
+    cdef long code
+    cdef Py_ssize_t size, digits, k
+    cdef char* into
+    if type(cc) is not int or not PyUnicode_IS_ASCII(nsn):
+        return f"00{cc}{nsn}"
+    code = cc
+    if not 0 < code < 1000:
+        return f"00{cc}{nsn}"
+    digits = 1 if code < 10 else 2 if code < 100 else 3
+    size = PyUnicode_GET_LENGTH(nsn)
+    out = PyUnicode_New(2 + digits + size, 127)
+    into = <char*>PyUnicode_DATA(out)
+    into[0] = into[1] = 48
+    for k in range(digits):
+        into[1 + digits - k] = <char>(48 + code % 10)
+        code //= 10
+    memcpy(into + 2 + digits, PyUnicode_DATA(nsn), size)
+    return out
+
+
+def fast_into(list texts, list regions, dict countries, dict codes, load, const long long[::1] rows,
+              list numbers, list found_regions, list types, dict names, unknown):
+    """``fast_many()``, written where it proves a number valid: for text ``k`` whose answer
+    has a type other than ``unknown``, row ``rows[k]`` of ``numbers`` gets the gateway form,
+    of ``found_regions`` the region and of ``types`` ``names[type]``. Returns ``(left,
+    answers)``: the other rows, each with ``fast_many()``'s answer. No tuple is made for a
+    valid number."""
+    cdef Py_ssize_t k, row, n = len(texts)
+    cdef int status
+    cdef Answer out = Answer()
+    cdef list left = [], answers = []
+    if len(regions) != n or rows.shape[0] != n:
+        raise ValueError(f"texts, regions and rows must be as long, not {n}, {len(regions)} and {rows.shape[0]}")
+    for k in range(n):
+        if not 0 <= rows[k] < min(len(numbers), len(found_regions), len(types)):
+            raise IndexError(f"row {rows[k]} is outside the columns")
+    for k in range(n):
+        text = texts[k]
+        if not isinstance(text, str):
+            raise TypeError(f"fast_into() item {k} must be str, not {type(text).__name__}")
+        try:
+            status = fast_one_into(<str>text, regions[k], countries, codes, load, out)
+        except Undecided:
+            status = NOTHING
+        row = rows[k]
+        if status == FOUND and out.kind != unknown:
+            numbers[row] = gateway_of(out.cc, out.number)
+            found_regions[row] = out.region
+            types[row] = names[out.kind]
+            continue
+        left.append(row)
+        answers.append(_answer(status, out))
+    return left, answers
 
 
 def gateway(str text, region, dict countries, dict codes, load):

@@ -309,6 +309,33 @@ def fast_many(texts: list[str], regions: list[Plan | None], countries: dict[int,
     return out
 
 
+def fast_into(texts: list[str], regions: list[Plan | None], countries: dict[int, Country], codes: dict[str, int],
+              load: Callable[[int], Country | None], rows: Any, numbers: list[Any], found_regions: list[Any],
+              types: list[Any], names: dict[Any, Any], unknown: Any) -> tuple[list[int], list[Any]]:
+    """See ``_numbers.pyx``."""
+    if len(regions) != len(texts) or len(rows) != len(texts):
+        raise ValueError(f"texts, regions and rows must be as long, not {len(texts)}, {len(regions)} and {len(rows)}")
+    for row in rows:
+        if not 0 <= row < min(len(numbers), len(found_regions), len(types)):
+            raise IndexError(f"row {row} is outside the columns")
+    left: list[int] = []
+    answers: list[Any] = []
+    for k, (text, region, row) in enumerate(zip(texts, regions, rows)):
+        if not isinstance(text, str):
+            raise TypeError(f"fast_into() item {k} must be str, not {type(text).__name__}")
+        try:
+            found = fast(text, region, countries, codes, load)
+        except Undecided:
+            found = None
+        if type(found) is tuple and found[4] != unknown:
+            numbers[row] = f"00{found[0]}{found[1]}"
+            found_regions[row], types[row] = found[2], names[found[4]]
+            continue
+        left.append(row)
+        answers.append(found)
+    return left, answers
+
+
 def gateway(text: str, region: Plan | None, countries: dict[int, Country], codes: dict[str, int],
             load: Callable[[int], Country | None]) -> str | bool | None:
     """``fast()``'s answer as the gateway form: ``00`` + country code + national number for a

@@ -954,7 +954,8 @@ def screen(const int64_t[::1] todo, list texts, list regions, list columns, cons
     countries, codes, load, unknown, names, senders, sender_ok, plans)``; ``plans`` (region ->
     ``plan_of(region)``) is the caller's, filled here and kept from batch to batch."""
     cdef Py_ssize_t k, i, n = todo.shape[0], phone_at, sender_at, ref_at, limit, rows, n_asked = 0
-    cdef list slow = [], phones_left = [], answers_left = [], asked_numbers = [], asked_plans = [], answers
+    cdef list slow = [], phones_left, answers_left, asked_numbers = [], asked_plans = []
+    cdef carray.array asked_rows
     cdef int64_t* asked
     cdef list b_texts, b_numbers, b_senders, b_refs, b_regions, b_types
     cdef list phones, sender_column = None, ref_column = None
@@ -962,7 +963,7 @@ def screen(const int64_t[::1] todo, list texts, list regions, list columns, cons
     cdef int64_t[::1] b_units, b_parts
     cdef dict plans, senders, names
     cdef bint plain, every_ok = False
-    (phone_at, sender_at, ref_at, sender, limit, plain, fast_many, plan_of, countries, codes, load, unknown,
+    (phone_at, sender_at, ref_at, sender, limit, plain, fast_into, plan_of, countries, codes, load, unknown,
      names, senders, sender_ok, plans) = config
     if len(texts) != n or len(regions) != n or gsm7.shape[0] != n or units.shape[0] != n or parts.shape[0] != n:
         raise ValueError("todo, texts, regions and the counts must be as long")
@@ -986,26 +987,15 @@ def screen(const int64_t[::1] todo, list texts, list regions, list columns, cons
     if sender_column is None and n:  # one sender for every row: asked once
         ok = senders.get(sender)
         every_ok = sender_ok(sender) if ok is None else ok
-    asked = <int64_t*>malloc((n or 1) * sizeof(int64_t))
-    if asked == NULL:
-        raise MemoryError()
-    try:
-        _screen_rows(todo, texts, regions, gsm7, units, parts, n, phones, sender_column, ref_column, sender, limit,
-                     plain, every_ok, senders, sender_ok, plans, plan_of, b_texts, b_numbers, b_senders, b_refs,
-                     b_regions, b_gsm7, b_units, b_parts, slow, asked, &n_asked, asked_numbers, asked_plans)
-        answers = fast_many(asked_numbers, asked_plans, countries, codes, load)  # one call: the phone kernel's loop
-        for k in range(n_asked):
-            i = asked[k]
-            found = answers[k]
-            if type(found) is not tuple or (<tuple>found)[4] == unknown:
-                phones_left.append(i)
-                answers_left.append(found)
-                continue
-            _put(b_numbers, i, _gateway((<tuple>found)[0], (<tuple>found)[1]))
-            _put(b_regions, i, (<tuple>found)[2])
-            _put(b_types, i, names[(<tuple>found)[4]])
-    finally:
-        free(asked)
+    asked_rows = carray.clone(_INT64, n, False)
+    asked = <int64_t*>asked_rows.data.as_voidptr
+    _screen_rows(todo, texts, regions, gsm7, units, parts, n, phones, sender_column, ref_column, sender, limit,
+                 plain, every_ok, senders, sender_ok, plans, plan_of, b_texts, b_numbers, b_senders, b_refs,
+                 b_regions, b_gsm7, b_units, b_parts, slow, asked, &n_asked, asked_numbers, asked_plans)
+    carray.resize(asked_rows, n_asked)
+    # one call: the phone kernel's loop, writing each valid number's columns itself
+    phones_left, answers_left = fast_into(asked_numbers, asked_plans, countries, codes, load, asked_rows,
+                                          b_numbers, b_regions, b_types, names, unknown)
     return slow, phones_left, answers_left
 
 

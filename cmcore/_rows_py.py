@@ -316,7 +316,7 @@ def screen(todo: Any, texts: list[str], regions: list[str | None], columns: list
            units: Any,
            parts: Any, batch: Any, config: tuple[Any, ...]) -> tuple[list[int], list[int], list[Any]]:
     """See ``_rows.pyx``."""
-    (phone_at, sender_at, ref_at, sender, limit, plain, fast_many, plan_of, countries, codes, load, unknown,
+    (phone_at, sender_at, ref_at, sender, limit, plain, fast_into, plan_of, countries, codes, load, unknown,
      names, senders, sender_ok, plans) = config
     n = len(todo)
     if len(texts) != n or len(regions) != n or len(gsm7) != n or len(units) != n or len(parts) != n:
@@ -332,8 +332,6 @@ def screen(todo: Any, texts: list[str], regions: list[str | None], columns: list
         if not 0 <= i < rows:
             raise IndexError(f"row {i} is not one of {rows}")
     slow: list[int] = []
-    phones_left: list[int] = []
-    answers_left: list[Any] = []
     asked: list[int] = []
     asked_numbers: list[str] = []
     asked_plans: list[Any] = []
@@ -360,13 +358,8 @@ def screen(todo: Any, texts: list[str], regions: list[str | None], columns: list
         asked.append(i)
         asked_numbers.append(number.strip())
         asked_plans.append(plans[region])
-    for i, found in zip(asked, fast_many(asked_numbers, asked_plans, countries, codes, load)):
-        if type(found) is not tuple or found[4] == unknown:
-            phones_left.append(i)
-            answers_left.append(found)
-            continue
-        batch.numbers[i] = f"00{found[0]}{found[1]}"
-        batch.regions[i], batch.types[i] = found[2], names[found[4]]
+    phones_left, answers_left = fast_into(asked_numbers, asked_plans, countries, codes, load, array("q", asked),
+                                          batch.numbers, batch.regions, batch.types, names, unknown)
     return slow, phones_left, answers_left
 
 

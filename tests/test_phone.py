@@ -251,6 +251,38 @@ def test_fast_many_answers_as_fast_does(numbers_kernel: Any) -> None:
         numbers_kernel.fast_many(["+31612345678", 31612345678], [None, None], *args)
 
 
+def test_fast_into_writes_the_valid_numbers_and_gives_back_the_others(numbers_kernel: Any) -> None:
+    """The campaign screen's call: where ``fast_many()`` proves a number valid, its gateway form,
+    region and type name go into the row's columns; every other row comes back with
+    ``fast_many()``'s own answer. Rows outside the columns are refused before any is written."""
+    from array import array
+
+    texts = ["+31612345678", "0612345678", "+1 268 464 1234", "+4534", "12-34-AB", "+999 1234", "+7 912 345 6789",
+             "+44 7400 123456", "0031612345678", "+590 690 001234", "", "+262 269 123456", "+3161"]
+    regions = [None, "NL", None, None, None, None, "RU", "GB", "DE", None, "NL", "YT", None]
+    args = (_phone._COUNTRIES, _phone._CODES, _phone._country)
+    plans = [_phone._region_plan(r) for r in regions]
+    unknown, names = pn.PhoneNumberType.UNKNOWN, _phone._TYPE_NAMES
+    rows = array("q", [2 * k + 1 for k in range(len(texts))])  # every other row of the columns
+    size = 2 * len(texts) + 1
+    numbers, where, types = ["raw"] * size, ["R"] * size, [None] * size
+    left, answers = numbers_kernel.fast_into(texts, plans, *args, rows, numbers, where, types, names, unknown)
+    want = numbers_kernel.fast_many(texts, plans, *args)
+    assert left == [r for r, f in zip(rows, want) if type(f) is not tuple or f[4] == unknown]
+    assert answers == [f for f in want if type(f) is not tuple or f[4] == unknown]
+    for row, found in zip(rows, want):
+        if row in left:
+            assert (numbers[row], where[row], types[row]) == ("raw", "R", None)
+        else:
+            assert (numbers[row], where[row], types[row]) == (f"00{found[0]}{found[1]}", found[2], names[found[4]])
+    assert numbers[::2] == ["raw"] * (len(texts) + 1)  # the rows not asked about are left alone
+    assert numbers[1] == "0031612345678" and types[1] is NumberType.MOBILE
+    with pytest.raises(IndexError):
+        numbers_kernel.fast_into(texts[:1], plans[:1], *args, array("q", [size]), numbers, where, types, names, unknown)
+    with pytest.raises(ValueError, match="as long"):
+        numbers_kernel.fast_into(texts, plans, *args, rows[:-1], numbers, where, types, names, unknown)
+
+
 @settings(max_examples=examples(1000), deadline=None)
 @given(st.sampled_from(SHARED), st.text("0123456789", min_size=1, max_size=20))
 def test_leading_digits_walk_answers_as_re_matches(code: int, digits: str) -> None:
