@@ -23,13 +23,21 @@ cdef extern from "Python.h":
     Py_ssize_t PyUnicode_GET_LENGTH(object)
     object PyUnicode_New(Py_ssize_t, Py_UCS4)
     Py_UCS4 PyUnicode_READ_CHAR(object, Py_ssize_t)
+    long PyLong_AsLongAndOverflow(object, int*) except? -1
 
 TOO_SHORT, POSSIBLE, LOCAL, TOO_LONG, BAD_LENGTH = range(5)  # phonenumbers' _test_number_length
-SHORT_NSN = -1  # parse(): fewer than 2 digits after the country code
-LONG_NSN = -2  # parse(): more than 17
-MIN_NSN = 2
-MAX_NSN = 17
-MAX_INPUT = 250
+cdef enum:  # the C constants of the names below (a module's names are looked up and compared as objects)
+    N_SHORT = -1
+    N_LONG = -2
+    N_MIN = 2
+    N_MAX = 17
+    N_INPUT = 250
+
+SHORT_NSN = N_SHORT  # parse(): fewer than 2 digits after the country code
+LONG_NSN = N_LONG  # parse(): more than 17
+MIN_NSN = N_MIN
+MAX_NSN = N_MAX
+MAX_INPUT = N_INPUT
 USES_AUTOMATON = True  # whether plans take the automaton of their patterns (``_automaton.py``)
 
 cdef enum:
@@ -364,7 +372,7 @@ cdef object international(str digits, dict codes):
     cdef Py_ssize_t size, n = PyUnicode_GET_LENGTH(digits)
     cdef const unsigned char* p = <const unsigned char*>PyUnicode_DATA(digits)
     cdef long cc = 0
-    if n <= MIN_NSN or p[0] == 48:
+    if n <= N_MIN or p[0] == 48:
         return None
     know(codes)
     for size in range(3):  # phonenumbers reads the shortest code it knows
@@ -522,8 +530,8 @@ cdef int finish_into(object cc, str number, object parsing, dict countries, obje
     main = <Plan>(<tuple>country)[0]
     regions = <tuple>(<tuple>country)[1]
     walk = <tuple>(<tuple>country)[2]
-    if len(number) < MIN_NSN:
-        return SHORT_NSN
+    if len(number) < N_MIN:
+        return N_SHORT
     by = main if parsing is None else <Plan>parsing
     if by._patterns[P_PREFIX] is not None and by.may_prefix(number):
         prefix = by.pattern(P_PREFIX)
@@ -533,8 +541,8 @@ cdef int finish_into(object cc, str number, object parsing, dict countries, obje
             result = by.length(potential)
             if result != C_TOO_SHORT and result != C_LOCAL and result != C_BAD_LENGTH:
                 number = potential
-    if len(number) > MAX_NSN:
-        return LONG_NSN
+    if len(number) > N_MAX:
+        return N_LONG
     if len(regions) == 1:
         out.region, out.plan = regions[0]
     else:
@@ -551,7 +559,7 @@ cdef Py_ssize_t read_digits(str text, Py_ssize_t start, char* out) noexcept:
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text) - start, i, count = 0
     cdef const unsigned char* p
     cdef unsigned char c
-    if n <= 0 or n > MAX_INPUT or not PyUnicode_IS_ASCII(text):
+    if n <= 0 or n > N_INPUT or not PyUnicode_IS_ASCII(text):
         return -1
     p = <const unsigned char*>PyUnicode_DATA(text) + start
     if not (48 <= p[0] <= 57 or p[0] == 40):
@@ -636,7 +644,7 @@ cdef int fast_one_into(str text, region, dict countries, dict codes, load, Answe
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
     cdef str digits, nsn
     cdef long cc = 0
-    if n > MAX_INPUT:
+    if n > N_INPUT:
         return NOTHING
     if n >= 2 and text[0] == "0" and text[1] == "0" or n >= 1 and text[0] == "+":
         nsn = international_nsn(text, 1 if text[0] == "+" else 2, codes, &cc)
@@ -673,6 +681,20 @@ cdef str gateway_of(object cc, str nsn):
     return out
 
 
+cdef inline bint _same_kind(object kind, object other) except -1:
+    """``kind == other``, two small ints compared in C (the kinds are phonenumbers' ints)."""
+    cdef int over = 0, over_other = 0
+    cdef long a, b
+    if kind is other:
+        return True
+    if type(kind) is int and type(other) is int:
+        a = PyLong_AsLongAndOverflow(kind, &over)
+        b = PyLong_AsLongAndOverflow(other, &over_other)
+        if not over and not over_other:
+            return a == b
+    return kind == other
+
+
 def fast_into(list texts, list regions, dict countries, dict codes, load, const long long[::1] rows,
               list numbers, list found_regions, list types, dict names, unknown):
     """``fast_many()``, written where it proves a number valid: for text ``k`` whose answer
@@ -698,7 +720,7 @@ def fast_into(list texts, list regions, dict countries, dict codes, load, const 
         except Undecided:
             status = NOTHING
         row = rows[k]
-        if status == FOUND and out.kind != unknown:
+        if status == FOUND and not _same_kind(out.kind, unknown):
             numbers[row] = gateway_of(out.cc, out.number)
             found_regions[row] = out.region
             types[row] = names[out.kind]

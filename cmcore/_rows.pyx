@@ -714,14 +714,8 @@ cdef inline void _widen(void* into, int kind, Py_ssize_t at, str value, Py_ssize
     cdef Py_ssize_t j
     cdef uint16_t* two
     cdef uint32_t* four
-    cdef char* one
     if own == kind:
-        if kind == 1 and size <= 16:  # a short field: no call to memcpy
-            one = <char*>into + at
-            for j in range(size):
-                one[j] = (<const char*>src)[j]
-        else:
-            memcpy(<char*>into + at * kind, src, size * kind)
+        memcpy(<char*>into + at * kind, src, size * kind)
     elif kind == 2:  # from one octet a character
         two = <uint16_t*>into + at
         for j in range(size):
