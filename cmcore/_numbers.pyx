@@ -14,6 +14,9 @@ import re
 from array import array
 
 cimport cython
+from cpython.object cimport PyObject
+from cpython.ref cimport Py_INCREF, Py_XDECREF
+from libc.stdlib cimport calloc, free
 
 from libc.string cimport memcpy
 
@@ -468,10 +471,65 @@ def steps(tuple regions, automaton=None):
     return tuple(out)
 
 
+cdef enum:
+    CODES = 1000  # country codes are 1 to 999
+    KINDS = 128  # phonenumbers' number types are ints below this
+
+
 cdef class Answer:
     """What ``finish`` found before it is a tuple: one a call of ``fast_into``, filled row
-    after row (its fields are what the tuple would hold)."""
+    after row (its fields are what the tuple would hold). For ``fast_into`` it also keeps,
+    for that call, each country code's entry of ``countries`` and each type's name as they
+    are first looked up (references held): most rows of a batch then look neither up."""
     cdef object cc, number, region, plan, kind
+    cdef PyObject** seen  # CODES countries, then KINDS names; NULL until remember() (single calls)
+    cdef dict countries, names  # the dicts they were looked up in
+
+    def __dealloc__(self):
+        cdef Py_ssize_t i
+        if self.seen != NULL:
+            for i in range(CODES + KINDS):
+                Py_XDECREF(self.seen[i])
+            free(self.seen)
+
+    cdef int remember(self, dict countries, dict names) except -1:
+        self.seen = <PyObject**>calloc(CODES + KINDS, sizeof(PyObject*))
+        if self.seen == NULL:
+            raise MemoryError()
+        self.countries, self.names = countries, names
+        return 0
+
+    cdef object country(self, object cc, dict countries):
+        """``countries.get(cc)``, from what this call has looked up where it can."""
+        cdef long code
+        cdef int over = 0
+        if self.seen == NULL or countries is not self.countries or type(cc) is not int:
+            return countries.get(cc)
+        code = PyLong_AsLongAndOverflow(cc, &over)
+        if over or not 0 <= code < CODES:
+            return countries.get(cc)
+        if self.seen[code] == NULL:
+            found = countries.get(cc)
+            if found is None:
+                return None  # not kept: load() may add it
+            Py_INCREF(found)
+            self.seen[code] = <PyObject*>found
+        return <object>self.seen[code]
+
+    cdef object name(self, object kind):
+        """``names[kind]``, as ``country`` does."""
+        cdef long code
+        cdef int over = 0
+        if type(kind) is not int:
+            return self.names[kind]
+        code = PyLong_AsLongAndOverflow(kind, &over)
+        if over or not 0 <= code < KINDS:
+            return self.names[kind]
+        if self.seen[CODES + code] == NULL:
+            found = self.names[kind]
+            Py_INCREF(found)
+            self.seen[CODES + code] = <PyObject*>found
+        return <object>self.seen[CODES + code]
 
     cdef tuple as_tuple(self):
         return self.cc, self.number, self.region, self.plan, self.kind
@@ -522,7 +580,7 @@ cdef int finish_into(object cc, str number, object parsing, dict countries, obje
     where the country code is not one phonenumbers knows."""
     cdef Plan main, by
     cdef int result
-    country = countries.get(cc)
+    country = out.country(cc, countries)
     if country is None:
         country = load(cc)
         if country is None:
@@ -706,6 +764,7 @@ def fast_into(list texts, list regions, dict countries, dict codes, load, const 
     cdef int status
     cdef Answer out = Answer()
     cdef list left = [], answers = []
+    out.remember(countries, names)
     if len(regions) != n or rows.shape[0] != n:
         raise ValueError(f"texts, regions and rows must be as long, not {n}, {len(regions)} and {rows.shape[0]}")
     for k in range(n):
@@ -723,7 +782,7 @@ def fast_into(list texts, list regions, dict countries, dict codes, load, const 
         if status == FOUND and not _same_kind(out.kind, unknown):
             numbers[row] = gateway_of(out.cc, out.number)
             found_regions[row] = out.region
-            types[row] = names[out.kind]
+            types[row] = out.name(out.kind)
             continue
         left.append(row)
         answers.append(_answer(status, out))
