@@ -22,6 +22,7 @@ asks memory for the slot of a number some rows before it probes it.
 Its twin, ``_rows_py.py``, has the same names and answers.
 """
 
+cimport cython
 from libc.stdlib cimport free, malloc, calloc, realloc, qsort
 from libc.stdint cimport int64_t, uint16_t, uint32_t, uint64_t, uintptr_t
 from libc.string cimport memchr, memcmp, memcpy, memset
@@ -64,6 +65,7 @@ cdef struct Cached:
     PyObject* value  # a reference held, or NULL
 
 
+@cython.final
 cdef class FieldCache:
     """The short field values a reader has made, kept from one ``csv_records`` call to the
     next of the same file: a value that comes back (a name, a shop, a region) is then the str
@@ -79,11 +81,12 @@ cdef class FieldCache:
             Py_XDECREF(self.cache[i].value)
             self.cache[i].value = NULL
 
-    cdef bint caches(self, Py_ssize_t column, Py_ssize_t size) noexcept:
+    cdef inline bint caches(self, Py_ssize_t column, Py_ssize_t size) noexcept:
         return (0 < size <= CACHE_BYTES and column < CACHE_COLUMNS
                 and (self.misses[column] < CACHE_TRIAL or self.hits[column] >= self.misses[column]))
 
 
+@cython.final
 cdef class _Reader:
     """One pass of ``csv_records`` over a buffer: the scratch space for unescaped fields, and
     a cache of short values, so that a column of repeated values (a region, a shop, a sender)
@@ -112,7 +115,7 @@ cdef class _Reader:
             free(self.vals)
         free(self.lines)
 
-    cdef int add_line(self, int64_t line) except -1:
+    cdef inline int add_line(self, int64_t line) except -1:
         cdef int64_t* bigger
         if self.n_lines == self.lines_room:
             bigger = <int64_t*>realloc(self.lines, (self.lines_room * 2 + 256) * sizeof(int64_t))
@@ -137,7 +140,7 @@ cdef class _Reader:
         self.width = width
         return 0
 
-    cdef void clear(self) noexcept:
+    cdef inline void clear(self) noexcept:
         """Let go of the record's fields."""
         cdef Py_ssize_t k
         for k in range(min(self.count, self.width)):
@@ -145,7 +148,7 @@ cdef class _Reader:
             self.vals[k] = NULL
         self.count = 0
 
-    cdef void push(self, object value) noexcept:
+    cdef inline void push(self, object value) noexcept:
         """One more field of the record (held only up to width: a record with more is csv's)."""
         if self.count < self.width:
             Py_INCREF(value)
@@ -173,7 +176,7 @@ cdef class _Reader:
             return <const unsigned char*>at - self.d + 1
         return self.n if self.final else -1
 
-    cdef int too_long(self, Py_ssize_t start, Py_ssize_t end, Py_ssize_t quotes) noexcept:
+    cdef inline int too_long(self, Py_ssize_t start, Py_ssize_t end, Py_ssize_t quotes) noexcept:
         """Whether the field's characters (its bytes that do not continue a UTF-8 sequence,
         less one for each doubled quote) pass the field limit."""
         cdef Py_ssize_t chars = 0, i
