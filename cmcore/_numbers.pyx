@@ -69,6 +69,7 @@ cdef bint fits(object desc, object compiled, str number) except -1:
     return (lengths is None or len(number) in lengths) and compiled.fullmatch(number) is not None
 
 
+@cython.final
 cdef class Plan:
     """One metadata (a region, or a non-geographic country code), compiled; the twin's
     ``Plan`` says what each argument is."""
@@ -405,6 +406,7 @@ cdef object national(str digits, Plan plan, dict codes):
     return plan.cc, digits, plan  # no country code: the region's own rules read it
 
 
+@cython.final
 cdef class Leading:
     """The leading digits of a run of regions, in region order: which region's pattern is
     the first to match at the start of a national number (``re.match`` of one alternation
@@ -476,6 +478,7 @@ cdef enum:
     KINDS = 128  # phonenumbers' number types are ints below this
 
 
+@cython.final
 cdef class Answer:
     """What ``finish`` found before it is a tuple: one a call of ``fast_into``, filled row
     after row (its fields are what the tuple would hold). For ``fast_into`` it also keeps,
