@@ -805,39 +805,77 @@ def render(list columns, Py_ssize_t n, tuple pieces, tuple need, bint allow_empt
     return todo, texts, found
 
 
+cdef inline PyObject* _cell(PyObject** cols, Py_ssize_t k, Py_ssize_t i) except NULL:
+    """Item ``i`` of column ``k`` (borrowed), read as the column is now."""
+    if i >= PyList_GET_SIZE(<object>cols[k]):
+        raise IndexError(f"column {k} changed while its rows were read")
+    return PyList_GET_ITEM(<object>cols[k], i)
+
+
 cdef Py_ssize_t _render_rows(list columns, Py_ssize_t n, Py_ssize_t width, tuple need, bint allow_empty,
                              Py_ssize_t region_at, object region, object regions, bint whole, const Piece* parts,
                              Py_ssize_t count, int64_t* todo, list texts, list found) except -1:
-    """Render the rows; how many (their indexes in ``todo``, which has room for ``n``)."""
-    cdef Py_ssize_t i, k, taken = 0, fixed = 0
+    """Render the rows; how many (their indexes in ``todo``, which has room for ``n``). A row's
+    region is asked of ``regions`` first; its cells are then read and rendered with no Python
+    code run between (each read checked against its column as it is then)."""
+    cdef Py_ssize_t i, k, taken = 0, fixed = 0, n_need = len(need)
     cdef Py_UCS4 fixed_top = 127
     cdef object where, value
-    for k in range(count):  # the literal pieces, the same on every row
-        if parts[k].literal != NULL:
-            fixed += PyUnicode_GET_LENGTH(<str>parts[k].literal)
-            if PyUnicode_MAX_CHAR_VALUE(<str>parts[k].literal) > fixed_top:
-                fixed_top = PyUnicode_MAX_CHAR_VALUE(<str>parts[k].literal)
-    for i in range(n):
-        if not _all_str(columns, i, width):
-            continue
-        if not allow_empty and not _filled(columns, i, need):
-            continue
-        where = region
-        if region_at >= 0:
-            value = (<list>columns[region_at])[i]
-            if _upper2(value):
-                where = value
-            elif PyUnicode_GET_LENGTH(value):
-                value = (<str>value).strip().upper()
-                if PyUnicode_GET_LENGTH(value):
+    cdef bint ok
+    cdef PyObject** cols = <PyObject**>calloc(width or 1, sizeof(PyObject*))  # the columns, references held
+    cdef Py_ssize_t* need_at = <Py_ssize_t*>malloc((n_need or 1) * sizeof(Py_ssize_t))
+    if cols == NULL or need_at == NULL:
+        free(cols)
+        free(need_at)
+        raise MemoryError()
+    try:
+        for k in range(width):
+            value = columns[k]
+            Py_INCREF(value)
+            cols[k] = <PyObject*>value
+        for k in range(n_need):
+            need_at[k] = <Py_ssize_t>need[k]
+        for k in range(count):  # the literal pieces, the same on every row
+            if parts[k].literal != NULL:
+                fixed += PyUnicode_GET_LENGTH(<str>parts[k].literal)
+                if PyUnicode_MAX_CHAR_VALUE(<str>parts[k].literal) > fixed_top:
+                    fixed_top = PyUnicode_MAX_CHAR_VALUE(<str>parts[k].literal)
+        for i in range(n):
+            where = region
+            if region_at >= 0:
+                value = <object>_cell(cols, region_at, i)
+                if type(value) is not str:
+                    continue
+                if _upper2(value):
                     where = value
-            if where is not None and where not in regions:
+                elif PyUnicode_GET_LENGTH(value):
+                    value = (<str>value).strip().upper()
+                    if PyUnicode_GET_LENGTH(value):
+                        where = value
+                if where is not None and where not in regions:
+                    continue
+            ok = True
+            for k in range(width):
+                if type(<object>_cell(cols, k, i)) is not str:
+                    ok = False
+                    break
+            if ok and not allow_empty:
+                for k in range(n_need):
+                    if PyUnicode_GET_LENGTH(<object>_cell(cols, need_at[k], i)) == 0:
+                        ok = False
+                        break
+            if not ok:
                 continue
-        todo[taken] = i
-        taken += 1
-        texts.append(<object>PyList_GET_ITEM(<object>parts[0].column, i) if whole
-                     else _render(parts, count, i, fixed, fixed_top))
-        found.append(where)
+            todo[taken] = i
+            taken += 1
+            texts.append(<object>PyList_GET_ITEM(<object>parts[0].column, i) if whole
+                         else _render(parts, count, i, fixed, fixed_top))
+            found.append(where)
+    finally:
+        for k in range(width):
+            Py_XDECREF(cols[k])
+        free(cols)
+        free(need_at)
     return taken
 
 
@@ -848,22 +886,6 @@ cdef bint _upper2(str text) noexcept:
         return False
     p = <const unsigned char*>PyUnicode_DATA(text)
     return 65 <= p[0] <= 90 and 65 <= p[1] <= 90
-
-
-cdef bint _all_str(list columns, Py_ssize_t i, Py_ssize_t width) noexcept:
-    cdef Py_ssize_t k
-    for k in range(width):
-        if type((<list>columns[k])[i]) is not str:
-            return False
-    return True
-
-
-cdef bint _filled(list columns, Py_ssize_t i, tuple need) noexcept:
-    cdef Py_ssize_t k
-    for k in range(len(need)):
-        if PyUnicode_GET_LENGTH((<list>columns[<Py_ssize_t>need[k]])[i]) == 0:
-            return False
-    return True
 
 
 cdef extern from "Python.h":

@@ -283,21 +283,24 @@ def render(columns: list[list[Any]], n: int, pieces: tuple[Any, ...], need: tupl
     todo: array[int] = array("q")
     texts: list[str] = []
     found: list[str | None] = []
+    held = list(columns)  # the columns as given, as the kernel holds them
     for i in range(n):
-        row = [column[i] for column in columns]
-        if not all(type(v) is str for v in row):
-            continue
-        if not allow_empty and not all(row[at] for at in need):
-            continue
         where = region
-        if region_at >= 0:
-            value = row[region_at]
+        if region_at >= 0:  # the region asked first; the cells read after
+            value = held[region_at][i]
+            if type(value) is not str:
+                continue
             if value:
                 value = value.strip().upper()
                 if value:
                     where = value
             if where is not None and where not in regions:
                 continue
+        row = [column[i] for column in held]
+        if not all(type(v) is str for v in row):
+            continue
+        if not allow_empty and not all(row[at] for at in need):
+            continue
         todo.append(i)
         texts.append(row[pieces[0]] if whole else "".join(p if type(p) is str else row[p] for p in pieces))
         found.append(where)

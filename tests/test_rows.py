@@ -531,3 +531,22 @@ def test_bytes_left_is_known_for_a_regular_file_only(tmp_path: Any) -> None:
     read, write = os.pipe()
     with os.fdopen(read, "rb") as pipe, os.fdopen(write, "wb"):
         assert _bytes_left(pipe) is None
+
+
+@pytest.mark.parametrize("kernel", KERNELS, ids=lambda k: k.__name__)
+def test_render_reads_cells_after_asking_the_regions(kernel: ModuleType) -> None:
+    """A ``regions`` whose ``in`` changes the columns (no caller of ours does) makes render()
+    raise IndexError on both kernels, never read a cell that is gone."""
+    columns = [["Ann", "Bo", "Cy"], ["NL", "NL", "NL"]]
+
+    class Shrinking:
+        def __contains__(self, item: object) -> bool:
+            for column in columns:
+                column.clear()
+            return True
+
+    with pytest.raises(IndexError):
+        kernel.render(columns, 3, ("Hi ", 0), (0,), False, 1, None, Shrinking())
+    columns = [["Ann", "Bo"], ["NL", "XX"]]
+    todo, texts, found = kernel.render(columns, 2, ("Hi ", 0), (0,), False, 1, None, {"NL"})
+    assert list(todo) == [0] and texts == ["Hi Ann"] and found == ["NL"]
