@@ -935,29 +935,6 @@ cdef bint _reference(str text) noexcept:
     return True
 
 
-cdef object _gateway(object cc, object nsn):
-    """``f"00{cc}{nsn}"``, written at once where the code is from 1 to 999 and the national
-    number ASCII (what the phone kernel gives)."""
-    cdef long code
-    cdef Py_ssize_t size, digits, k
-    cdef char* into
-    if type(cc) is not int or type(nsn) is not str or not PyUnicode_IS_ASCII(nsn):
-        return f"00{cc}{nsn}"
-    code = cc
-    if not 0 < code < 1000:
-        return f"00{cc}{nsn}"
-    digits = 1 if code < 10 else 2 if code < 100 else 3
-    size = PyUnicode_GET_LENGTH(nsn)
-    out = PyUnicode_New(2 + digits + size, 127)
-    into = <char*>PyUnicode_DATA(out)
-    into[0] = into[1] = 48
-    for k in range(digits):
-        into[1 + digits - k] = <char>(48 + code % 10)
-        code //= 10
-    memcpy(into + 2 + digits, PyUnicode_DATA(nsn), size)
-    return out
-
-
 def screen(const int64_t[::1] todo, list texts, list regions, list columns, const unsigned char[::1] gsm7,
            const int64_t[::1] units, const int64_t[::1] parts, object batch, tuple config):
     """Fill the batch's columns for the rows of ``todo`` (with their ``texts``, reading
@@ -1055,7 +1032,7 @@ def judge_numbers(list rows, list answers, object batch, dict errors, tuple conf
                 number, kind = None, unknown_type
                 reason = length_problems.get((<tuple>countries[cc])[0].length(nsn), not_valid)
             else:  # valid after all (not what the screen leaves): as verdict() words it
-                number, kind, reason = _gateway(cc, nsn), type_names[kind], None
+                number, kind, reason = f"00{cc}{nsn}", type_names[kind], None
         else:
             reason = nsn_problems.get(found) if type(found) is int else None
             if reason is None:
