@@ -1,7 +1,7 @@
 """Stub of the compiled phone number kernel; the pure-Python twin _numbers_py.py has the same shape."""
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, final
 
 from typing_extensions import disjoint_base
 
@@ -19,6 +19,11 @@ USES_AUTOMATON: bool
 
 class Undecided(Exception): ...
 
+@final
+@disjoint_base
+class Answer: ...
+
+@final
 @disjoint_base
 class Plan:
     @property
@@ -60,6 +65,7 @@ class Plan:
     def length(self, number: str) -> int: ...
     def strip_prefix(self, number: str) -> str: ...
 
+@final
 @disjoint_base
 class Leading:
     @property

@@ -1,10 +1,11 @@
 """Stub of the compiled row loop of campaign files; the pure-Python twin _rows_py.py has the same shape."""
 
 from array import array
-from typing import Any
+from typing import Any, final
 
 from typing_extensions import disjoint_base
 
+@final
 @disjoint_base
 class FieldCache: ...
 def csv_records(data: bytes, start: int, line: int, delimiter: int, final: bool, field_limit: int,
