@@ -20,11 +20,9 @@ USES_AUTOMATON: bool
 class Undecided(Exception): ...
 
 @final
-@disjoint_base
 class Answer: ...
 
 @final
-@disjoint_base
 class Plan:
     @property
     def cc(self) -> int: ...
@@ -66,7 +64,6 @@ class Plan:
     def strip_prefix(self, number: str) -> str: ...
 
 @final
-@disjoint_base
 class Leading:
     @property
     def pattern(self) -> Any: ...

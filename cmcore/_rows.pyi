@@ -6,7 +6,6 @@ from typing import Any, final
 from typing_extensions import disjoint_base
 
 @final
-@disjoint_base
 class FieldCache: ...
 def csv_records(data: bytes, start: int, line: int, delimiter: int, final: bool, field_limit: int,
                 width: int, max_records: int = -1, cache: FieldCache | None = None
