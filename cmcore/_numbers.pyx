@@ -523,7 +523,7 @@ cdef class Answer:
         """``names[kind]``, as ``country`` does."""
         cdef long code
         cdef int over = 0
-        if type(kind) is not int:
+        if self.seen == NULL or type(kind) is not int:  # remember() not called: nothing kept
             return self.names[kind]
         code = PyLong_AsLongAndOverflow(kind, &over)
         if over or not 0 <= code < KINDS:
